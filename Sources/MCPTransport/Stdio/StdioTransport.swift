@@ -1,0 +1,261 @@
+import Foundation
+import Logging
+import MCPProtocol
+import Synchronization
+
+/// MCP over stdio: one JSON-RPC message per line on stdin, answers on stdout, logs on stderr only.
+///
+/// Each message is classified on its own (PROTOCOL.md §2, stdio): `_meta`-keyed requests and
+/// `server/discover` are served statelessly; `initialize` (re)creates the process's handshake
+/// session; other messages belong to that session. Requests run concurrently, so a cancellation can
+/// reach a running call. At end of input the transport waits briefly for running calls and returns.
+public final class StdioTransport: Sendable {
+    public let server: MCPServer
+    private let input: Int32
+    private let output: StdoutWriter
+    private let logger: Logger
+    /// Lines longer than this are answered with a parse error and skipped.
+    public let maxLineBytes: Int
+    private let state = Mutex(State())
+    /// Requests being served, so end of input can wait for them.
+    private let running = Atomic<Int>(0)
+    private static let scope = "stdio"
+
+    private struct State {
+        var session: LegacySession?
+        var listens: [Int] = []
+        var listenSubscriptions: [ListenSubscription] = []
+    }
+
+    public init(server: MCPServer, input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO,
+                maxLineBytes: Int = 4 << 20, logger: Logger) {
+        self.server = server
+        self.input = input
+        self.output = StdoutWriter(descriptor: output)
+        self.maxLineBytes = maxLineBytes
+        self.logger = logger
+    }
+
+    /// Serves until end of input.
+    public func run() async {
+        let changeToken = server.changes.subscribe { [self] change in
+            // Handshake-era clients hear about list changes on stdout once they have a session.
+            if let session = state.withLock({ $0.session }), session.isInitialized {
+                output.write(JSONRPCResponse.notification(change.notificationMethod, .emptyObject))
+            }
+        }
+        defer { server.changes.unsubscribe(changeToken) }
+
+        for await line in LineReader(descriptor: input, maxLineBytes: maxLineBytes).lines() {
+            switch line {
+            case .tooLong:
+                output.write(JSONRPCResponse.error(id: nil, .invalidRequest("message longer than \(maxLineBytes) bytes")))
+            case .line(let bytes):
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                running.add(1, ordering: .relaxed)
+                Task {
+                    await self.handle(bytes)
+                    running.subtract(1, ordering: .relaxed)
+                }
+            }
+        }
+        // End of input: running calls get a short grace; whatever still runs then is abandoned,
+        // because the client expects the process to exit promptly.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while running.load(ordering: .relaxed) > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        endListens()
+    }
+
+    private func handle(_ bytes: [UInt8]) async {
+        let json: JSONValue
+        do {
+            json = try JSONValue.parse(bytes)
+        } catch {
+            output.write(JSONRPCResponse.error(id: nil, .parseError(error.description)))
+            return
+        }
+        if case .array(let items) = json {
+            await handleBatch(items)
+            return
+        }
+        do {
+            let message = try JSONRPCMessage.decode(json)
+            if let response = await handle(message) { output.write(response) }
+        } catch {
+            output.write(JSONRPCResponse.error(id: nil, error))
+        }
+    }
+
+    private func handleBatch(_ items: [JSONValue]) async {
+        guard !items.isEmpty else {
+            output.write(JSONRPCResponse.error(id: nil, .invalidRequest("empty batch")))
+            return
+        }
+        var responses: [JSONValue] = []
+        for item in items {
+            do {
+                let message = try JSONRPCMessage.decode(item)
+                if case .request(let rpc) = message, rpc.method == "initialize" || rpc.meta?[ModernMetaKey.protocolVersion] != nil {
+                    responses.append(JSONRPCResponse.error(id: rpc.id, .invalidRequest("initialize and 2026-07-28 requests cannot be batched")))
+                    continue
+                }
+                if let response = await handle(message) { responses.append(response) }
+            } catch {
+                responses.append(JSONRPCResponse.error(id: nil, error))
+            }
+        }
+        if !responses.isEmpty { output.write(.array(responses)) }
+    }
+
+    /// Serves one message; returns the response to write, if any.
+    private func handle(_ message: JSONRPCMessage) async -> JSONValue? {
+        let emit: @Sendable (JSONValue) -> Void = { [output] in output.write($0) }
+        switch message {
+        case .response:
+            return nil
+        case .notification(let method, let params):
+            if let session = state.withLock({ $0.session }) {
+                server.receive(notification: method, params: params, in: session)
+            }
+            server.receiveModern(notification: method, params: params, scope: Self.scope)
+            return nil
+        case .request(let rpc):
+            if rpc.meta?[ModernMetaKey.protocolVersion] != nil || rpc.method == "server/discover" || rpc.method == "subscriptions/listen" {
+                let client: ClientContext
+                do {
+                    client = try server.modernClient(for: rpc)
+                } catch {
+                    return JSONRPCResponse.error(id: rpc.id, error)
+                }
+                if rpc.method == "subscriptions/listen" {
+                    startListen(rpc)
+                    return nil
+                }
+                return await server.serveModern(rpc, client: client, scope: Self.scope, emit: emit)
+            }
+            if rpc.method == "initialize" {
+                do {
+                    let (session, result) = try server.initialize(rpc)
+                    let previous = state.withLock { state -> LegacySession? in
+                        defer { state.session = session }
+                        return state.session
+                    }
+                    if let previous { server.sessions.remove(id: previous.id) }
+                    logger.info("stdio session: \(session.client.clientName) speaks \(session.revision)")
+                    return JSONRPCResponse.result(id: rpc.id, result)
+                } catch {
+                    return JSONRPCResponse.error(id: rpc.id, error)
+                }
+            }
+            return await server.serve(rpc, in: currentOrDefaultSession(), emit: emit)
+        }
+    }
+
+    /// The process's handshake session. Clients that skip `initialize` get one at the handshake
+    /// default revision, as lax stdio clients expect (PROTOCOL.md §2).
+    private func currentOrDefaultSession() -> LegacySession {
+        state.withLock { state in
+            if let session = state.session { return session }
+            let session = LegacySession(id: LegacySession.newID(), revision: .handshakeDefault,
+                                        clientCapabilities: .emptyObject, clientInfo: nil)
+            state.session = session
+            return session
+        }
+    }
+
+    private func startListen(_ rpc: JSONRPCRequest) {
+        let subscription = ListenSubscription(request: rpc, server: server)
+        let token = subscription.start { [output] in output.write($0) }
+        state.withLock {
+            $0.listens.append(token)
+            $0.listenSubscriptions.append(subscription)
+        }
+    }
+
+    /// Ends open listen subscriptions: the final result, then a cancel (the spec's two stdio signals).
+    private func endListens() {
+        let (tokens, subscriptions) = state.withLock { ($0.listens, $0.listenSubscriptions) }
+        for token in tokens { server.changes.unsubscribe(token) }
+        for subscription in subscriptions {
+            output.write(subscription.finalResult())
+            output.write(JSONRPCResponse.notification("notifications/cancelled", ["requestId": subscription.request.id.json]))
+        }
+    }
+}
+
+/// Writes whole messages to stdout, one per line, never interleaved.
+final class StdoutWriter: Sendable {
+    private let descriptor: Int32
+    private let lock = Mutex(())
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
+    func write(_ message: JSONValue) {
+        var bytes = message.serialized()
+        bytes.append(0x0A)
+        lock.withLock { _ in
+            bytes.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        return  // the client went away; nothing useful left to do with the message
+                    }
+                    offset += written
+                }
+            }
+        }
+    }
+}
+
+/// Reads newline-delimited lines from a file descriptor on its own thread (reads block).
+struct LineReader: Sendable {
+    enum Line: Sendable {
+        case line([UInt8])
+        case tooLong
+    }
+
+    let descriptor: Int32
+    let maxLineBytes: Int
+
+    func lines() -> AsyncStream<Line> {
+        let (stream, continuation) = AsyncStream<Line>.makeStream()
+        let thread = Thread { [descriptor, maxLineBytes] in
+            var pending: [UInt8] = []
+            var discarding = false
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { break }
+                var start = 0
+                for index in 0..<count where buffer[index] == 0x0A {
+                    if discarding {
+                        discarding = false
+                    } else {
+                        pending.append(contentsOf: buffer[start..<index])
+                        continuation.yield(.line(pending))
+                    }
+                    pending.removeAll(keepingCapacity: true)
+                    start = index + 1
+                }
+                if !discarding {
+                    pending.append(contentsOf: buffer[start..<count])
+                    if pending.count > maxLineBytes {
+                        continuation.yield(.tooLong)
+                        pending.removeAll()
+                        discarding = true
+                    }
+                }
+            }
+            if !pending.isEmpty && !discarding { continuation.yield(.line(pending)) }
+            continuation.finish()
+        }
+        thread.name = "cloverdx-mcp stdin"
+        thread.start()
+        return stream
+    }
+}

@@ -1,0 +1,118 @@
+import CloverMCPPluginABI
+import Foundation
+import Logging
+import MCPProtocol
+import Synchronization
+
+/// The host's side of one loaded plugin, behind the `cdxmcp_plugin_handle *` the plugin holds:
+/// its id, its logger and the configuration it may read. Lives for the life of the process.
+final class PluginHandle: Sendable {
+    let pluginID: String
+    let logger: Logger
+    let configuration: @Sendable (String) -> String?
+    /// The last error a plugin logged, so a failing entry can say why.
+    let lastError = Mutex<String?>(nil)
+
+    init(pluginID: String, logger: Logger, configuration: @escaping @Sendable (String) -> String?) {
+        self.pluginID = pluginID
+        self.logger = logger
+        self.configuration = configuration
+    }
+
+    /// A pointer the plugin can hold; the handle is retained forever, like the library.
+    func retainedPointer() -> OpaquePointer {
+        OpaquePointer(Unmanaged.passRetained(self).toOpaque())
+    }
+
+    static func from(_ pointer: OpaquePointer?) -> PluginHandle? {
+        guard let pointer else { return nil }
+        return Unmanaged<PluginHandle>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
+    }
+}
+
+extension PluginCall {
+    static func from(_ pointer: OpaquePointer?) -> PluginCall? {
+        guard let pointer else { return nil }
+        return Unmanaged<PluginCall>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
+    }
+}
+
+/// The function table every plugin receives. One instance for the process, never freed.
+enum HostAPI {
+    /// Keys whose values are never handed to plugins, after CloverDX's `private.properties` rule.
+    static func isSecretKey(_ key: String) -> Bool {
+        let lower = key.lowercased()
+        return ["password", "secret", "token", "credential"].contains { lower.contains($0) }
+    }
+
+    /// Written once before any plugin sees it, read-only afterwards.
+    nonisolated(unsafe) static let table: UnsafePointer<cdxmcp_host_api> = {
+        let table = UnsafeMutablePointer<cdxmcp_host_api>.allocate(capacity: 1)
+        table.initialize(to: cdxmcp_host_api())
+        table.pointee.struct_size = UInt32(MemoryLayout<cdxmcp_host_api>.size)
+        table.pointee.abi_version = UInt32(CDXMCP_ABI_VERSION)
+        table.pointee.log = { handlePointer, callPointer, level, message, length in
+            let text = HostAPI.string(message, length)
+            let handle = PluginHandle.from(handlePointer)
+            let mcpLevel = LogLevel(rawValue: Int(level)) ?? .info
+            if let handle {
+                var logger = handle.logger
+                logger[metadataKey: "plugin"] = .string(handle.pluginID)
+                logger.log(level: mcpLevel.swiftLogLevel, "\(text)")
+                if mcpLevel >= .error { handle.lastError.withLock { $0 = text } }
+            }
+            PluginCall.from(callPointer)?.context?.log(mcpLevel, logger: handle?.pluginID, .string(text))
+        }
+        table.pointee.config_get = { handlePointer, key, keyLength, buffer, capacity in
+            guard let handle = PluginHandle.from(handlePointer) else { return -1 }
+            let name = HostAPI.string(key, keyLength)
+            guard !HostAPI.isSecretKey(name), let value = handle.configuration(name) else { return -1 }
+            let bytes = Array(value.utf8)
+            if let buffer, capacity > 0 {
+                bytes.withUnsafeBufferPointer { source in
+                    UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress!, byteCount: min(capacity, bytes.count))
+                }
+            }
+            return Int64(bytes.count)
+        }
+        table.pointee.report_progress = { callPointer, progress, total, message, length in
+            let text = message == nil ? nil : HostAPI.string(message, length)
+            PluginCall.from(callPointer)?.context?.reportProgress(progress, total: total > 0 ? total : nil, message: text)
+        }
+        table.pointee.is_cancelled = { callPointer in
+            (PluginCall.from(callPointer)?.isCancelled ?? true) ? 1 : 0
+        }
+        table.pointee.set_result = { callPointer, json, length in
+            guard let call = PluginCall.from(callPointer), let json else { return cdxmcp_status(CDXMCP_INVALID_ARGUMENTS) }
+            let accepted = json.withMemoryRebound(to: UInt8.self, capacity: length) {
+                call.setResult(UnsafeBufferPointer(start: $0, count: length))
+            }
+            return cdxmcp_status(accepted ? CDXMCP_OK : CDXMCP_INVALID_ARGUMENTS)
+        }
+        table.pointee.set_error = { callPointer, message, length in
+            PluginCall.from(callPointer)?.setError(HostAPI.string(message, length))
+        }
+        return UnsafePointer(table)
+    }()
+
+    /// A Swift string from a (pointer, length) buffer; invalid UTF-8 is repaired, never trusted.
+    static func string(_ pointer: UnsafePointer<CChar>?, _ length: Int) -> String {
+        guard let pointer, length > 0 else { return "" }
+        return pointer.withMemoryRebound(to: UInt8.self, capacity: length) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+        }
+    }
+}
+
+extension LogLevel {
+    var swiftLogLevel: Logger.Level {
+        switch self {
+        case .debug: return .debug
+        case .info: return .info
+        case .notice: return .notice
+        case .warning: return .warning
+        case .error: return .error
+        case .critical, .alert, .emergency: return .critical
+        }
+    }
+}

@@ -1,0 +1,208 @@
+import CloverMCPPluginABI
+import Crypto
+import Foundation
+import Logging
+import MCPProtocol
+
+/// Why a plugin was not loaded; the message says what to do about it.
+public struct PluginLoadError: Error, CustomStringConvertible, Sendable {
+    public let pluginID: String
+    public let reason: String
+    public var description: String { "plugin \"\(pluginID)\" not loaded: \(reason)" }
+}
+
+/// A plugin whose library is loaded and whose entry accepted the host: its descriptor, parsed.
+public final class LoadedPlugin: Sendable {
+    public let id: String
+    public let version: String
+    public let libraryPath: String
+    public let tools: [JSONValue]
+    public let resources: [JSONValue]
+    public let resourceTemplates: [JSONValue]
+    public let prompts: [JSONValue]
+    public let isSerial: Bool
+    /// The descriptor the plugin returned; valid for the life of the process (libraries are never unloaded).
+    nonisolated(unsafe) let descriptor: UnsafePointer<cdxmcp_plugin>
+    let handle: PluginHandle
+    let serialLock = NSLock()
+
+    init(id: String, version: String, libraryPath: String, tools: [JSONValue], resources: [JSONValue],
+         resourceTemplates: [JSONValue], prompts: [JSONValue], isSerial: Bool,
+         descriptor: UnsafePointer<cdxmcp_plugin>, handle: PluginHandle) {
+        self.id = id
+        self.version = version
+        self.libraryPath = libraryPath
+        self.tools = tools
+        self.resources = resources
+        self.resourceTemplates = resourceTemplates
+        self.prompts = prompts
+        self.isSerial = isSerial
+        self.descriptor = descriptor
+        self.handle = handle
+    }
+
+    public var toolNames: [String] { tools.compactMap { $0["name"]?.stringValue } }
+}
+
+/// Finds, checks and opens plugin libraries. Libraries stay loaded for the life of the process:
+/// unloading Swift code crashes later, so "disable" only unregisters (DESIGN.md principle 4).
+public struct PluginLoader: Sendable {
+    /// Folders searched for `library` names, in order (plugins.json's folder is tried first).
+    public var searchDirectories: [URL]
+    public var logger: Logger
+    /// Configuration lookups plugins make through `config_get`.
+    public var configuration: @Sendable (String) -> String?
+
+    public init(searchDirectories: [URL], logger: Logger, configuration: @escaping @Sendable (String) -> String? = { _ in nil }) {
+        self.searchDirectories = searchDirectories
+        self.logger = logger
+        self.configuration = configuration
+    }
+
+    /// The folder of the running executable: where `swift build` puts the plugin libraries.
+    public static var executableDirectory: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
+    static let libraryPrefix = "lib"
+    #if os(macOS)
+    static let librarySuffix = ".dylib"
+    #else
+    static let librarySuffix = ".so"
+    #endif
+
+    /// The library file an entry names.
+    public func resolve(_ entry: PluginEntry, manifestDirectory: URL?) throws(PluginLoadError) -> URL {
+        if let path = entry.path {
+            let url = path.hasPrefix("/")
+                ? URL(fileURLWithPath: path)
+                : (manifestDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).appendingPathComponent(path)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw PluginLoadError(pluginID: entry.id, reason: "no file at \(url.path)")
+            }
+            return url.standardizedFileURL
+        }
+        let fileName = Self.libraryPrefix + (entry.library ?? "") + Self.librarySuffix
+        let folders = (manifestDirectory.map { [$0] } ?? []) + searchDirectories
+        for folder in folders {
+            let candidate = folder.appendingPathComponent(fileName)
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.standardizedFileURL }
+        }
+        throw PluginLoadError(
+            pluginID: entry.id,
+            reason: "\(fileName) not found in \(folders.map(\.path).joined(separator: ", ")); build it (swift build) or give \"path\"")
+    }
+
+    /// Loads the library of `entry` and runs its entry point.
+    public func load(_ entry: PluginEntry, manifestDirectory: URL?) throws(PluginLoadError) -> LoadedPlugin {
+        let url = try resolve(entry, manifestDirectory: manifestDirectory)
+        if let expected = entry.sha256 {
+            let actual = try Self.sha256(of: url, pluginID: entry.id)
+            guard actual == expected else {
+                throw PluginLoadError(pluginID: entry.id, reason: "\(url.path) has SHA-256 \(actual), plugins.json expects \(expected); refusing to load a library that changed")
+            }
+        }
+        return try open(url, pluginID: entry.id, settings: entry.settings)
+    }
+
+    /// Opens a library and checks it against the ABI, without a plugins.json entry (`plugins verify`).
+    public func open(_ url: URL, pluginID: String, settings: JSONValue = .emptyObject) throws(PluginLoadError) -> LoadedPlugin {
+        func fail(_ reason: String) -> PluginLoadError { PluginLoadError(pluginID: pluginID, reason: reason) }
+
+        guard let library = dlopen(url.path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
+            throw fail("dlopen failed: \(String(cString: dlerror()))")
+        }
+        guard let symbol = dlsym(library, CDXMCP_ENTRY_SYMBOL) else {
+            if let other = (2...9).first(where: { dlsym(library, "cdxmcp_plugin_entry_v\($0)") != nil }) {
+                throw fail("built for ABI \(other) (exports cdxmcp_plugin_entry_v\(other)), this host speaks ABI \(CDXMCP_ABI_VERSION): rebuild it against CloverMCPPluginABI \(CDXMCP_ABI_VERSION)")
+            }
+            throw fail("\(url.lastPathComponent) is not a cloverdx-mcp plugin: it exports no \(CDXMCP_ENTRY_SYMBOL)")
+        }
+        let entryPoint = unsafeBitCast(symbol, to: cdxmcp_plugin_entry_fn.self)
+        let handle = PluginHandle(pluginID: pluginID, logger: logger, configuration: configuration)
+        let settingsBytes = settings.serialized()
+        var descriptorPointer: UnsafePointer<cdxmcp_plugin>?
+        let status = settingsBytes.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                entryPoint(HostAPI.table, handle.retainedPointer(), chars.baseAddress, chars.count, &descriptorPointer)
+            }
+        }
+        guard status == CDXMCP_OK else {
+            let reason = handle.lastError.withLock { $0 } ?? "no reason logged"
+            throw fail("its entry point failed with status \(status): \(reason)")
+        }
+        guard let descriptor = descriptorPointer else { throw fail("its entry point returned no descriptor") }
+
+        let minimumSize = MemoryLayout<cdxmcp_plugin>.size
+        guard descriptor.pointee.struct_size >= minimumSize else {
+            throw fail("its descriptor is \(descriptor.pointee.struct_size) bytes, ABI \(CDXMCP_ABI_VERSION) needs at least \(minimumSize): rebuild it against the current header")
+        }
+        guard descriptor.pointee.abi_version == CDXMCP_ABI_VERSION else {
+            throw fail("built for ABI \(descriptor.pointee.abi_version), this host speaks ABI \(CDXMCP_ABI_VERSION): rebuild it against CloverMCPPluginABI \(CDXMCP_ABI_VERSION)")
+        }
+        let plugin = descriptor.pointee
+        guard let idPointer = plugin.id else { throw fail("its descriptor has no id") }
+        let declaredID = String(cString: idPointer)
+        if declaredID != pluginID {
+            logger.notice("plugin \"\(pluginID)\" calls itself \"\(declaredID)\"; plugins.json's id is used")
+        }
+        let version = plugin.version.map { String(cString: $0) } ?? "unknown"
+
+        func list(_ pointer: UnsafePointer<CChar>?, _ field: String) throws(PluginLoadError) -> [JSONValue] {
+            guard let pointer else { return [] }
+            let text = String(cString: pointer)
+            guard let value = try? JSONValue.parse(text), let items = value.arrayValue else {
+                throw fail("its \(field) is not a JSON array")
+            }
+            return items
+        }
+        let tools = try list(plugin.tools_json, "tools_json")
+        let resources = try list(plugin.resources_json, "resources_json")
+        let templates = try list(plugin.resource_templates_json, "resource_templates_json")
+        let prompts = try list(plugin.prompts_json, "prompts_json")
+        if let problem = ToolDefinitionCheck.problem(tools: tools, callable: plugin.call_tool != nil) { throw fail(problem) }
+        if !resources.isEmpty || !templates.isEmpty, plugin.read_resource == nil {
+            throw fail("it lists resources but has no read_resource entry point")
+        }
+        if !prompts.isEmpty, plugin.get_prompt == nil {
+            throw fail("it lists prompts but has no get_prompt entry point")
+        }
+        return LoadedPlugin(
+            id: pluginID, version: version, libraryPath: url.path, tools: tools, resources: resources,
+            resourceTemplates: templates, prompts: prompts, isSerial: plugin.flags & UInt32(CDXMCP_PLUGIN_SERIAL) != 0,
+            descriptor: descriptor, handle: handle)
+    }
+
+    /// SHA-256 of a file, lowercase hex.
+    public static func sha256(of url: URL, pluginID: String) throws(PluginLoadError) -> String {
+        guard let data = try? Data(contentsOf: url) else {
+            throw PluginLoadError(pluginID: pluginID, reason: "cannot read \(url.path)")
+        }
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Checks a plugin's tool list against the MCP rules before any client sees it.
+enum ToolDefinitionCheck {
+    /// What is wrong with the list, or nil when it is fine.
+    static func problem(tools: [JSONValue], callable: Bool) -> String? {
+        if !tools.isEmpty && !callable { return "it lists tools but has no call_tool entry point" }
+        var names = Set<String>()
+        for tool in tools {
+            guard let name = tool["name"]?.stringValue else { return "a tool has no \"name\"" }
+            guard isValidToolName(name) else {
+                return "tool name \"\(name)\" breaks MCP's rule: 1-128 characters of A-Z a-z 0-9 _ - ."
+            }
+            guard names.insert(name).inserted else { return "it lists tool \"\(name)\" twice" }
+            guard tool["inputSchema"]?["type"]?.stringValue == "object" else {
+                return "tool \"\(name)\" needs an \"inputSchema\" whose type is \"object\""
+            }
+        }
+        return nil
+    }
+
+    static func isValidToolName(_ name: String) -> Bool {
+        (1...128).contains(name.utf8.count)
+            && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "_-.".unicodeScalars.contains($0)) }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// Turns a tool's JSON arguments into its Decodable type, and decoding errors into sentences a model can act on.
+enum ArgumentDecoding {
+    static func decode<T: Decodable>(_ type: T.Type, from json: PluginJSON) throws -> T {
+        let data = try JSONEncoder().encode(json)
+        return try JSONDecoder().decode(T.self, from: data)
+    }
+
+    static func explain(_ error: any Error, tool: String) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let names = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return names.isEmpty ? "the arguments" : "\"\(names.joined(separator: "."))\""
+        }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, _)?:
+            return "\(tool): missing required argument \"\(key.stringValue)\""
+        case .typeMismatch(let type, let context)?:
+            return "\(tool): \(path(context)) must be \(describe(type))"
+        case .valueNotFound(let type, let context)?:
+            return "\(tool): \(path(context)) must be \(describe(type)), not null"
+        case .dataCorrupted(let context)?:
+            return "\(tool): \(path(context)) is invalid: \(context.debugDescription)"
+        default:
+            return "\(tool): invalid arguments: \(error)"
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "a string"
+        case is Int.Type, is Int64.Type, is Int32.Type: return "an integer"
+        case is Double.Type, is Float.Type: return "a number"
+        case is Bool.Type: return "true or false"
+        default: return "a value of type \(type)"
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// A JSON value for plugin authors: schemas, structured results, settings. PluginKit keeps its own
+/// (rather than the host's) because it is linked into every plugin and must not share code with it.
+public enum PluginJSON: Sendable, Hashable, Codable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([PluginJSON])
+    case object([String: PluginJSON])
+
+    /// Parses JSON text; used for schemas written as string literals.
+    public init(parsing text: String) throws {
+        self = try JSONDecoder().decode(PluginJSON.self, from: Data(text.utf8))
+    }
+
+    /// Any Encodable value as JSON.
+    public init<T: Encodable>(encoding value: T) throws {
+        let data = try JSONEncoder().encode(value)
+        self = try JSONDecoder().decode(PluginJSON.self, from: data)
+    }
+
+    public subscript(key: String) -> PluginJSON? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let b = try? container.decode(Bool.self) { self = .bool(b) }
+        else if let n = try? container.decode(Double.self) { self = .number(n) }
+        else if let s = try? container.decode(String.self) { self = .string(s) }
+        else if let a = try? container.decode([PluginJSON].self) { self = .array(a) }
+        else { self = .object(try container.decode([String: PluginJSON].self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let b): try container.encode(b)
+        case .number(let n):
+            if n.rounded() == n, abs(n) < 1e15 { try container.encode(Int64(n)) } else { try container.encode(n) }
+        case .string(let s): try container.encode(s)
+        case .array(let a): try container.encode(a)
+        case .object(let o): try container.encode(o)
+        }
+    }
+
+    /// Compact JSON text with sorted keys (stable output).
+    public var text: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "null"
+    }
+}

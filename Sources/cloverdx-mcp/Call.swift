@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import MCPProtocol
+import PluginHost
+
+/// `cloverdx-mcp call`: run one tool in-process, for operators and scripts.
+struct Call: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Call one tool of the enabled plugins and print its result as JSON.",
+        discussion: "Exit status: 0 on success, 1 when the tool reports an error, 2 when the call itself is invalid."
+    )
+
+    @OptionGroup var host: HostOptions
+    @Argument(help: "The tool's name, as tools/list shows it.") var tool: String
+    @Option(name: .long, help: ArgumentHelp("The tool's arguments as a JSON object.", valueName: "json")) var args: String = "{}"
+
+    func run() async throws {
+        let configuration = try host.configuration()
+        let logger = host.makeLogger(configuration)
+        let arguments: JSONValue
+        do {
+            arguments = try JSONValue.parse(args)
+        } catch {
+            throw ValidationError("--args is not JSON: \(error)")
+        }
+        guard arguments.objectValue != nil else { throw ValidationError("--args must be a JSON object") }
+        let url = try host.manifestURL(configuration)
+        let timeout = (try? configuration.int("clover.mcp.sidecar.plugin.timeout.ms", default: 30_000)) ?? 30_000
+        let registry = PluginRegistry(loader: host.loader(configuration, logger: logger), changes: ChangeHub(),
+                                      defaultTimeout: .milliseconds(timeout), logger: logger)
+        registry.apply(try PluginManifest.load(from: url))
+        let context = RequestContext(
+            client: ClientContext(revision: .v2026_07_28, logLevel: .info), progressToken: "cli",
+            emit: { notification in FileHandle.standardError.write(Data((notification.jsonText + "\n").utf8)) })
+        do {
+            let result = try await registry.callTool(name: tool, arguments: arguments, context: context)
+            print(result.jsonText)
+            if result["isError"]?.boolValue == true { throw ExitCode(1) }
+        } catch let error as MCPError {
+            FileHandle.standardError.write(Data("\(error.message)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The `cloverdx-mcp` command: an MCP server for CloverDX, run as a sidecar next to CloverDX Server.
+@main
+struct CloverDXMCP: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "cloverdx-mcp",
+        abstract: "MCP server that lets AI agents troubleshoot and monitor a CloverDX Server.",
+        discussion: """
+            Tool groups are plugins (shared libraries) listed in plugins.json. Start with `cloverdx-mcp serve`,
+            then point an MCP client at http://127.0.0.1:8765/mcp, or run `cloverdx-mcp serve --stdio` from the client.
+            """,
+        version: version,
+        subcommands: [Serve.self, Plugins.self, Call.self],
+        defaultSubcommand: Serve.self
+    )
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import MCPProtocol
+import PluginHost
+
+/// `cloverdx-mcp plugins`: inspect and switch the plugin set.
+struct Plugins: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List, enable, disable and verify plugins.",
+        subcommands: [List.self, Enable.self, Disable.self, Verify.self]
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show plugins.json's plugins, whether each loads, and its tools.")
+        @OptionGroup var host: HostOptions
+
+        func run() throws {
+            let configuration = try host.configuration()
+            let logger = host.makeLogger(configuration)
+            let url = try host.manifestURL(configuration)
+            let manifest = try PluginManifest.load(from: url)
+            let loader = host.loader(configuration, logger: logger)
+            print("plugins from \(url.path)")
+            for entry in manifest.plugins {
+                let state = entry.enabled ? "enabled " : "disabled"
+                do {
+                    let plugin = try loader.load(entry, manifestDirectory: url.deletingLastPathComponent())
+                    print("  \(entry.id) \(state) v\(plugin.version)  \(plugin.libraryPath)")
+                    print("      tools: \(plugin.toolNames.joined(separator: ", "))")
+                } catch {
+                    print("  \(entry.id) \(state) FAILS: \(error.reason)")
+                }
+            }
+        }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a plugin; a running server picks it up within a second.")
+        @OptionGroup var host: HostOptions
+        @Argument(help: "The plugin's id in plugins.json.") var id: String
+
+        func run() throws {
+            let url = try host.manifestURL(try host.configuration())
+            try PluginManifest.setEnabled(true, pluginID: id, in: url)
+            print("enabled \(id) in \(url.path)")
+        }
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a plugin; a running server drops its tools within a second and notifies clients.")
+        @OptionGroup var host: HostOptions
+        @Argument(help: "The plugin's id in plugins.json.") var id: String
+
+        func run() throws {
+            let url = try host.manifestURL(try host.configuration())
+            try PluginManifest.setEnabled(false, pluginID: id, in: url)
+            print("disabled \(id) in \(url.path)")
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Load a plugin library and check it against the ABI, without serving it.")
+        @OptionGroup var host: HostOptions
+        @Argument(help: "Path of the plugin's shared library (.so).") var path: String
+
+        func run() throws {
+            let configuration = try host.configuration()
+            let logger = host.makeLogger(configuration)
+            let url = URL(fileURLWithPath: path).standardizedFileURL
+            guard FileManager.default.fileExists(atPath: url.path) else { throw ValidationError("no file at \(url.path)") }
+            do {
+                let plugin = try host.loader(configuration, logger: logger).open(url, pluginID: url.deletingPathExtension().lastPathComponent)
+                print("ok: \(url.lastPathComponent) speaks ABI 1, plugin version \(plugin.version)")
+                print("sha256: \(try PluginLoader.sha256(of: url, pluginID: plugin.id))")
+                print("tools: \(plugin.toolNames.joined(separator: ", "))")
+                print("resources: \(plugin.resources.count), resource templates: \(plugin.resourceTemplates.count), prompts: \(plugin.prompts.count)")
+            } catch let error as PluginLoadError {
+                throw CommandFailure(error.reason)
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import ArgumentParser
+import Foundation
+import HostConfiguration
+import Hummingbird
+import Logging
+import MCPProtocol
+import MCPTransport
+import PluginHost
+import ServiceLifecycle
+
+/// `cloverdx-mcp serve`: the MCP server, over Streamable HTTP or stdio.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve MCP over Streamable HTTP (default) or stdio.",
+        discussion: """
+            HTTP answers at /mcp (or --path) and at CloverDX's own /clover/mcp/mcp. The server binds 127.0.0.1
+            unless told otherwise; a non-loopback address needs authentication, or --allow-unauthenticated-remote.
+            plugins.json is watched: edits (or `cloverdx-mcp plugins enable|disable`, or SIGHUP) apply without a restart.
+            """
+    )
+
+    @OptionGroup var host: HostOptions
+
+    @Option(name: .long, help: ArgumentHelp("Address to listen on (default 127.0.0.1:8765; port 0 picks a free one).", valueName: "host:port"))
+    var http: String?
+
+    @Flag(name: .long, help: "Serve MCP on stdin/stdout instead of HTTP (logs go to stderr).")
+    var stdio = false
+
+    @Option(name: .long, help: ArgumentHelp("MCP endpoint path (default /mcp).", valueName: "path"))
+    var path: String?
+
+    @Flag(name: .long, help: "Allow a non-loopback address although no authentication is configured.")
+    var allowUnauthenticatedRemote = false
+
+    func run() async throws {
+        let configuration = try host.configuration()
+        let logger = host.makeLogger(configuration)
+        let settings = try ServeSettings(configuration: configuration, http: http, path: path,
+                                         allowUnauthenticatedRemote: allowUnauthenticatedRemote)
+        guard settings.mcpEnabled else {
+            throw ValidationError("MCP is switched off (clover.mcp.enabled=false); set it to true to serve")
+        }
+        let manifestURL = try host.manifestURL(configuration)
+        let changes = ChangeHub()
+        let registry = PluginRegistry(loader: host.loader(configuration, logger: logger), changes: changes,
+                                      defaultTimeout: .milliseconds(settings.pluginTimeoutMs), logger: logger)
+        let reloader = PluginSetReloader(manifestURL: manifestURL, registry: registry, logger: logger)
+        guard reloader.reload(reason: "start") else {
+            throw ValidationError("\(manifestURL.path) cannot be used; see the error above")
+        }
+        let server = MCPServer(identity: ServerIdentity.cloverDX(version: CloverDXMCP.version), catalog: registry,
+                               options: ServerOptions(pageSize: settings.pageSize), changes: changes)
+        let hangup = SignalReload.install(reloader)
+        defer { hangup.cancel() }
+
+        if stdio {
+            let watcher = Task { await reloader.run() }
+            defer { watcher.cancel() }
+            await StdioTransport(server: server, logger: logger).run()
+            return
+        }
+
+        if !settings.isLoopback && !settings.allowUnauthenticatedRemote {
+            throw ValidationError("""
+                refusing to serve MCP without authentication on \(settings.host): anyone who can reach it could read \
+                the installation's logs and database. Bind 127.0.0.1, or pass --allow-unauthenticated-remote \
+                (clover.mcp.sidecar.allow.unauthenticated.remote=true) if a proxy in front authenticates.
+                """)
+        }
+        if !settings.isLoopback {
+            logger.warning("serving without authentication on \(settings.host); only do this behind an authenticating proxy")
+        }
+        let endpoint = MCPHTTPEndpoint(
+            server: server,
+            options: HTTPTransportOptions(paths: settings.paths, maxBodyBytes: settings.maxBodyBytes,
+                                          allowedOrigins: Set(settings.allowedOrigins), requireLoopbackHost: settings.isLoopback),
+            logger: logger)
+        let primaryPath = settings.paths[0]
+        let app = Application(
+            responder: endpoint,
+            configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? settings.port
+                logger.notice("cloverdx-mcp \(CloverDXMCP.version) listening on http://\(settings.hostForURL):\(port)\(primaryPath) with \(registry.activePlugins.count) plugins")
+            },
+            logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [.init(service: app), .init(service: ReloaderService(reloader: reloader))],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+        registry.pool.shutdown()
+        logger.notice("cloverdx-mcp stopped")
+    }
+}
+
+/// The serve settings resolved from flags and configuration keys.
+struct ServeSettings {
+    var host: String
+    var port: Int
+    var paths: [String]
+    var maxBodyBytes: Int
+    var allowedOrigins: [String]
+    var pluginTimeoutMs: Int
+    var pageSize: Int
+    var mcpEnabled: Bool
+    var allowUnauthenticatedRemote: Bool
+
+    static let defaultListen = "127.0.0.1:8765"
+
+    init(configuration: HostConfiguration, http: String?, path: String?, allowUnauthenticatedRemote: Bool) throws {
+        do {
+            let listen = http ?? configuration[ConfigKey.httpListen] ?? Self.defaultListen
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
+                throw ValidationError("listen address \"\(listen)\" must be HOST:PORT, e.g. 127.0.0.1:8765")
+            }
+            var hostPart = String(listen[..<colon])
+            if hostPart.hasPrefix("[") && hostPart.hasSuffix("]") { hostPart = String(hostPart.dropFirst().dropLast()) }
+            host = hostPart.isEmpty ? "127.0.0.1" : hostPart
+            self.port = port
+            let primary = path ?? configuration[ConfigKey.httpPath] ?? "/mcp"
+            guard primary.hasPrefix("/") else { throw ValidationError("endpoint path \"\(primary)\" must start with /") }
+            paths = primary == "/clover/mcp/mcp" ? [primary] : [primary, "/clover/mcp/mcp"]
+            maxBodyBytes = try configuration.int(ConfigKey.maxBodyBytes, default: 4 << 20, range: 1024...(256 << 20))
+            allowedOrigins = configuration.list(ConfigKey.allowedOrigins)
+            pluginTimeoutMs = try configuration.int(ConfigKey.pluginTimeoutMs, default: 30_000, range: 10...3_600_000)
+            pageSize = try configuration.int(ConfigKey.pageSize, default: 100, range: 1...10_000)
+            mcpEnabled = try configuration.bool(ConfigKey.enabled, default: true)
+            self.allowUnauthenticatedRemote = try allowUnauthenticatedRemote
+                || configuration.bool(ConfigKey.allowUnauthenticatedRemote, default: false)
+        } catch let error as HostConfiguration.Invalid {
+            throw ValidationError(error.description)
+        }
+    }
+
+    var isLoopback: Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }
+    var hostForURL: String { host.contains(":") ? "[\(host)]" : host }
+}
+
+/// Runs the plugins.json watcher as a service, so it stops with the server.
+struct ReloaderService: Service {
+    let reloader: PluginSetReloader
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await reloader.run() }
+    }
+}
+
+/// SIGHUP reloads plugins.json, as operators expect of a daemon.
+enum SignalReload {
+    static func install(_ reloader: PluginSetReloader) -> any DispatchSourceSignal {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP)
+        source.setEventHandler { reloader.reload(reason: "SIGHUP") }
+        source.resume()
+        return source
+    }
+}
+
+extension ServerIdentity {
+    static func cloverDX(version: String) -> ServerIdentity {
+        ServerIdentity(
+            name: "cloverdx-mcp", title: "CloverDX MCP", version: version,
+            instructions: """
+                Tools for troubleshooting and monitoring a CloverDX Server: its deployment, server and performance logs, \
+                access logs, job runs and their logs and tracking, and read-only SQL on its system database. \
+                Start broad (server info, recent failed jobs), then narrow to one run's log and tracking. \
+                Every tool only reads, except report_support_issue, which asks before it sends anything.
+                """)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import PluginKit
+
+/// A plugin that misbehaves on request, for the host's tests: it throws, hangs, ignores
+/// cancellation, reads configuration, and fails its entry when its settings say so.
+struct FaultyPlugin: Plugin {
+    let id = "faulty"
+    let version = "0.0.1"
+    let services: HostServices
+
+    struct SleepArguments: Decodable, Sendable {
+        let seconds: Double
+        /// When true the tool polls cancellation and returns early.
+        let honourCancellation: Bool?
+    }
+
+    struct ConfigArguments: Decodable, Sendable {
+        let key: String
+    }
+
+    var tools: [ToolDefinition] {
+        [
+            ToolDefinition(
+                name: "faulty_throw", title: "Always fails", description: "Throws an error.",
+                inputSchema: #"{"type":"object"}"#, arguments: NoArguments.self
+            ) { _, _ in
+                throw ToolError.failed("faulty_throw failed on purpose")
+            },
+            ToolDefinition(
+                name: "faulty_sleep", title: "Sleeps", description: "Sleeps, optionally watching for cancellation.",
+                inputSchema: #"{"type":"object","properties":{"seconds":{"type":"number"},"honourCancellation":{"type":"boolean"}},"required":["seconds"]}"#,
+                arguments: SleepArguments.self
+            ) { arguments, call in
+                let deadline = Date().addingTimeInterval(arguments.seconds)
+                var step = 0.0
+                while Date() < deadline {
+                    if arguments.honourCancellation == true && call.isCancelled { return .text("cancelled") }
+                    usleep(20_000)
+                    step += 1
+                    call.progress(step)
+                }
+                return .text("slept \(arguments.seconds) s")
+            },
+            ToolDefinition(
+                name: "faulty_config", title: "Reads configuration", description: "Returns a configuration value.",
+                inputSchema: #"{"type":"object","properties":{"key":{"type":"string"}},"required":["key"]}"#,
+                arguments: ConfigArguments.self
+            ) { [services] arguments, _ in
+                .text(services.config(arguments.key) ?? "<unset>")
+            },
+        ]
+    }
+}
+
+struct EntryRefused: Error, CustomStringConvertible {
+    var description: String { "settings asked the entry to fail (failEntry: true)" }
+}
+
+@_cdecl("cdxmcp_plugin_entry_v1")
+public func faultyPluginEntry(host: HostTable, plugin: PluginHandle, settings: SettingsBytes, settingsLength: Int,
+                              descriptor: DescriptorSlot) -> Int32 {
+    PluginExport.start(host, plugin, settings, settingsLength, descriptor) { services, settings in
+        if settings["failEntry"] == .bool(true) { throw EntryRefused() }
+        return FaultyPlugin(services: services)
+    }
+}

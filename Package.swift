@@ -76,16 +76,18 @@ let package = Package(
         .target(name: "WrongABITestPlugin", dependencies: ["CloverMCPPluginABI"], path: "Tests/Fixtures/wrong-abi-plugin", publicHeadersPath: "."),
         .target(name: "NoEntryTestPlugin", path: "Tests/Fixtures/no-entry-plugin", publicHeadersPath: "."),
 
+        // Test helpers shared by the test targets: where the built plugin libraries are.
+        .target(name: "TestSupport", dependencies: ["PluginHost", "MCPProtocol", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         .testTarget(name: "MCPProtocolTests", dependencies: ["MCPProtocol"]),
         .testTarget(name: "HostConfigurationTests", dependencies: ["HostConfiguration"]),
         .testTarget(
             name: "PluginHostTests",
-            dependencies: ["PluginHost", "MCPProtocol"]
+            dependencies: ["PluginHost", "MCPProtocol", "TestSupport"]
         ),
         .testTarget(
             name: "MCPTransportTests",
             dependencies: [
-                "MCPTransport", "MCPProtocol",
+                "MCPTransport", "MCPProtocol", "PluginHost", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -14,6 +14,7 @@ public final class CallPool: @unchecked Sendable {
     private var idle = 0
     private var shuttingDown = false
     private let condition = NSCondition()
+    private let deadlines = DeadlineWatch()
 
     public init(baseThreads: Int = max(4, ProcessInfo.processInfo.activeProcessorCount * 2), maximumThreads: Int = 64) {
         self.baseThreads = max(1, baseThreads)
@@ -34,15 +35,15 @@ public final class CallPool: @unchecked Sendable {
         let once = Mutex<CheckedContinuation<Outcome<T>, Never>?>(nil)
         return await withCheckedContinuation { continuation in
             once.withLock { $0 = continuation }
-            enqueue {
-                let value = work()
-                once.withLock { $0.take() }?.resume(returning: .finished(value))
-            }
-            let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) {
+            let deadline = deadlines.add(deadline: .now + timeout) {
                 guard let continuation = once.withLock({ $0.take() }) else { return }
                 onTimeout()
                 continuation.resume(returning: .timedOut)
+            }
+            enqueue { [deadlines] in
+                let value = work()
+                deadlines.remove(deadline)
+                once.withLock { $0.take() }?.resume(returning: .finished(value))
             }
         }
     }
@@ -58,8 +59,10 @@ public final class CallPool: @unchecked Sendable {
     }
 
     private func startThread() {
-        let thread = Thread { [self] in workerLoop() }
-        thread.name = "cloverdx-mcp plugin call"
+        let thread = Thread { [self] in
+            Thread.current.name = "plugin call"  // named from inside: Linux names only the calling thread
+            workerLoop()
+        }
         thread.stackSize = 8 << 20  // plugins may recurse (JSON, regex); give them a main-thread-sized stack
         thread.start()
     }

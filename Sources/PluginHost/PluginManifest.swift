@@ -17,6 +17,18 @@ public struct PluginEntry: Sendable, Equatable {
     public var grants: [String]
     /// Overrides the host's per-call timeout for this plugin.
     public var timeoutMilliseconds: Int?
+
+    public init(id: String, library: String? = nil, path: String? = nil, enabled: Bool = true, settings: JSONValue = .emptyObject,
+                sha256: String? = nil, grants: [String] = [], timeoutMilliseconds: Int? = nil) {
+        self.id = id
+        self.library = library
+        self.path = path
+        self.enabled = enabled
+        self.settings = settings
+        self.sha256 = sha256
+        self.grants = grants
+        self.timeoutMilliseconds = timeoutMilliseconds
+    }
 }
 
 /// plugins.json: the active plugin set.

@@ -18,11 +18,7 @@ extension JSONValue {
         case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d):
             if d.isFinite {
-                if d.rounded() == d, abs(d) < 1e15 {
-                    out.append(contentsOf: String(Int64(d)).utf8)
-                } else {
-                    out.append(contentsOf: String(d).utf8)
-                }
+                out.append(contentsOf: String(d).utf8)  // "2.0", "1e+20": valid JSON that reads back as a double
             } else {
                 out.append(contentsOf: "null".utf8)  // JSON has no NaN or infinity
             }

@@ -60,7 +60,7 @@ public struct MCPHTTPEndpoint: HTTPResponder {
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: options.maxBodyBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch is NIOTooManyBytesError {
             return Self.rpcError(status: .contentTooLarge, .invalidRequest("request body is larger than \(options.maxBodyBytes) bytes (clover.mcp.sidecar.http.max.body.bytes)"))
         }
         let json: JSONValue

@@ -52,10 +52,12 @@ public final class StdioTransport: Sendable {
                 output.write(JSONRPCResponse.error(id: nil, .invalidRequest("message longer than \(maxLineBytes) bytes")))
             case .line(let bytes):
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                // Reading order decides which session a message belongs to; only serving runs concurrently.
+                guard let work = dispatch(bytes) else { continue }
                 running.add(1, ordering: .relaxed)
                 Task {
-                    await self.handle(bytes)
-                    running.subtract(1, ordering: .relaxed)
+                    if let reply = await work() { self.output.write(reply) }
+                    self.running.subtract(1, ordering: .relaxed)
                 }
             }
         }
@@ -68,58 +70,32 @@ public final class StdioTransport: Sendable {
         endListens()
     }
 
-    private func handle(_ bytes: [UInt8]) async {
+    /// Reads one line: answers what needs no serving at once (errors, initialize, notifications)
+    /// and returns the work that serves a request, bound to the session current at reading time.
+    private func dispatch(_ bytes: [UInt8]) -> (@Sendable () async -> JSONValue?)? {
         let json: JSONValue
         do {
             json = try JSONValue.parse(bytes)
         } catch {
             output.write(JSONRPCResponse.error(id: nil, .parseError(error.description)))
-            return
+            return nil
         }
         if case .array(let items) = json {
-            await handleBatch(items)
-            return
+            let session = currentOrDefaultSession()
+            return { await self.serveBatch(items, in: session) }
         }
+        let message: JSONRPCMessage
         do {
-            let message = try JSONRPCMessage.decode(json)
-            if let response = await handle(message) { output.write(response) }
+            message = try JSONRPCMessage.decode(json)
         } catch {
             output.write(JSONRPCResponse.error(id: nil, error))
+            return nil
         }
-    }
-
-    private func handleBatch(_ items: [JSONValue]) async {
-        guard !items.isEmpty else {
-            output.write(JSONRPCResponse.error(id: nil, .invalidRequest("empty batch")))
-            return
-        }
-        var responses: [JSONValue] = []
-        for item in items {
-            do {
-                let message = try JSONRPCMessage.decode(item)
-                if case .request(let rpc) = message, rpc.method == "initialize" || rpc.meta?[ModernMetaKey.protocolVersion] != nil {
-                    responses.append(JSONRPCResponse.error(id: rpc.id, .invalidRequest("initialize and 2026-07-28 requests cannot be batched")))
-                    continue
-                }
-                if let response = await handle(message) { responses.append(response) }
-            } catch {
-                responses.append(JSONRPCResponse.error(id: nil, error))
-            }
-        }
-        if !responses.isEmpty { output.write(.array(responses)) }
-    }
-
-    /// Serves one message; returns the response to write, if any.
-    private func handle(_ message: JSONRPCMessage) async -> JSONValue? {
-        let emit: @Sendable (JSONValue) -> Void = { [output] in output.write($0) }
         switch message {
         case .response:
             return nil
         case .notification(let method, let params):
-            if let session = state.withLock({ $0.session }) {
-                server.receive(notification: method, params: params, in: session)
-            }
-            server.receiveModern(notification: method, params: params, scope: Self.scope)
+            receive(method, params)
             return nil
         case .request(let rpc):
             if rpc.meta?[ModernMetaKey.protocolVersion] != nil || rpc.method == "server/discover" || rpc.method == "subscriptions/listen" {
@@ -127,30 +103,70 @@ public final class StdioTransport: Sendable {
                 do {
                     client = try server.modernClient(for: rpc)
                 } catch {
-                    return JSONRPCResponse.error(id: rpc.id, error)
+                    output.write(JSONRPCResponse.error(id: rpc.id, error))
+                    return nil
                 }
                 if rpc.method == "subscriptions/listen" {
                     startListen(rpc)
                     return nil
                 }
-                return await server.serveModern(rpc, client: client, scope: Self.scope, emit: emit)
-            }
-            if rpc.method == "initialize" {
-                do {
-                    let (session, result) = try server.initialize(rpc)
-                    let previous = state.withLock { state -> LegacySession? in
-                        defer { state.session = session }
-                        return state.session
-                    }
-                    if let previous { server.sessions.remove(id: previous.id) }
-                    logger.info("stdio session: \(session.client.clientName) speaks \(session.revision)")
-                    return JSONRPCResponse.result(id: rpc.id, result)
-                } catch {
-                    return JSONRPCResponse.error(id: rpc.id, error)
+                return { [output] in
+                    await self.server.serveModern(rpc, client: client, scope: Self.scope, emit: { output.write($0) })
                 }
             }
-            return await server.serve(rpc, in: currentOrDefaultSession(), emit: emit)
+            if rpc.method == "initialize" {
+                output.write(initialize(rpc))
+                return nil
+            }
+            let session = currentOrDefaultSession()
+            return { [output] in await self.server.serve(rpc, in: session, emit: { output.write($0) }) }
         }
+    }
+
+    private func receive(_ method: String, _ params: JSONValue?) {
+        if let session = state.withLock({ $0.session }) {
+            server.receive(notification: method, params: params, in: session)
+        }
+        server.receiveModern(notification: method, params: params, scope: Self.scope)
+    }
+
+    /// `initialize` starts a new handshake session for the process, replacing any earlier one.
+    private func initialize(_ rpc: JSONRPCRequest) -> JSONValue {
+        do {
+            let (session, result) = try server.initialize(rpc)
+            let previous = state.withLock { state -> LegacySession? in
+                defer { state.session = session }
+                return state.session
+            }
+            if let previous { server.sessions.remove(id: previous.id) }
+            logger.info("stdio session: \(session.client.clientName) speaks \(session.revision)")
+            return JSONRPCResponse.result(id: rpc.id, result)
+        } catch {
+            return JSONRPCResponse.error(id: rpc.id, error)
+        }
+    }
+
+    /// A 2025-03-26 batch, served in order; the reply is one array (none if it held only notifications).
+    private func serveBatch(_ items: [JSONValue], in session: LegacySession) async -> JSONValue? {
+        guard !items.isEmpty else { return JSONRPCResponse.error(id: nil, .invalidRequest("empty batch")) }
+        var responses: [JSONValue] = []
+        for item in items {
+            do {
+                switch try JSONRPCMessage.decode(item) {
+                case .request(let rpc) where rpc.method == "initialize" || rpc.meta?[ModernMetaKey.protocolVersion] != nil:
+                    responses.append(JSONRPCResponse.error(id: rpc.id, .invalidRequest("initialize and 2026-07-28 requests cannot be batched")))
+                case .request(let rpc):
+                    responses.append(await server.serve(rpc, in: session, emit: { _ in }))
+                case .notification(let method, let params):
+                    server.receive(notification: method, params: params, in: session)
+                case .response:
+                    break
+                }
+            } catch {
+                responses.append(JSONRPCResponse.error(id: nil, error))
+            }
+        }
+        return responses.isEmpty ? nil : .array(responses)
     }
 
     /// The process's handshake session. Clients that skip `initialize` get one at the handshake

@@ -26,6 +26,8 @@ public final class CallPool: @unchecked Sendable {
         case finished(T)
         /// The work did not finish in time; it keeps its thread until it returns, its result is dropped.
         case timedOut
+        /// The waiting task was cancelled (shutdown); the work, as after a timeout, runs on unobserved.
+        case abandoned
     }
 
     /// Runs `work` on a pool thread and waits at most `timeout` for it.
@@ -33,7 +35,8 @@ public final class CallPool: @unchecked Sendable {
     public func run<T: Sendable>(timeout: Duration, onTimeout: @escaping @Sendable () -> Void = {},
                                  _ work: @escaping @Sendable () -> T) async -> Outcome<T> {
         let once = Mutex<CheckedContinuation<Outcome<T>, Never>?>(nil)
-        return await withCheckedContinuation { continuation in
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
             once.withLock { $0 = continuation }
             let deadline = deadlines.add(deadline: .now + timeout) {
                 guard let continuation = once.withLock({ $0.take() }) else { return }
@@ -45,6 +48,11 @@ public final class CallPool: @unchecked Sendable {
                 deadlines.remove(deadline)
                 once.withLock { $0.take() }?.resume(returning: .finished(value))
             }
+            if Task.isCancelled { once.withLock { $0.take() }?.resume(returning: .abandoned) }
+            }
+        } onCancel: {
+            onTimeout()
+            once.withLock { $0.take() }?.resume(returning: .abandoned)
         }
     }
 

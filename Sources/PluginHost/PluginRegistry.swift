@@ -22,6 +22,8 @@ public final class PluginRegistry: MCPCatalog {
     public let defaultTimeout: Duration
     private let logger: Logger
     private let state = Mutex(State())
+    /// One apply at a time (a file change and SIGHUP may race), so a library is never entered twice.
+    private let applying = Mutex(())
 
     private struct State {
         var active: [ActivePlugin] = []
@@ -54,6 +56,10 @@ public final class PluginRegistry: MCPCatalog {
     /// disabled, skips (and reports) what fails. Announces the lists that changed.
     @discardableResult
     public func apply(_ manifest: PluginManifest) -> PluginSetReport {
+        applying.withLock { _ in applyExclusively(manifest) }
+    }
+
+    private func applyExclusively(_ manifest: PluginManifest) -> PluginSetReport {
         var report = PluginSetReport()
         let manifestDirectory = manifest.fileURL?.deletingLastPathComponent()
         var cache = state.withLock { $0.loaded }
@@ -186,6 +192,8 @@ public final class PluginRegistry: MCPCatalog {
             }
             let message = call.errorMessage ?? "tool \"\(name)\" failed (status \(status)) without a message"
             return Self.toolError(message)
+        case .abandoned:
+            return Self.toolError("tool \"\(name)\" was cancelled: the server is shutting down")
         case .timedOut:
             logger.warning("tool \"\(name)\" of plugin \"\(owner.plugin.id)\" timed out after \(owner.timeout)")
             return Self.toolError("tool \"\(name)\" did not finish within \(Self.format(owner.timeout)) and was cancelled; narrow the request (a shorter time range, fewer rows) and try again")
@@ -264,6 +272,7 @@ public final class PluginRegistry: MCPCatalog {
     enum CallOutcome: Sendable {
         case finished(cdxmcp_status, PluginCall)
         case timedOut
+        case abandoned
     }
 
     /// Runs one entry point of `owner` on the call pool, with its timeout and the request's cancellation.
@@ -271,21 +280,18 @@ public final class PluginRegistry: MCPCatalog {
                         _ body: @escaping @Sendable (UnsafePointer<cdxmcp_plugin>, OpaquePointer) -> cdxmcp_status) async -> CallOutcome {
         let call = PluginCall(context: context)
         let plugin = owner.plugin
-        let outcome = await withTaskCancellationHandler {
-            await pool.run(timeout: owner.timeout, onTimeout: { call.abandon() }) { () -> cdxmcp_status in
-                if plugin.isSerial { plugin.serialLock.lock() }
-                defer { if plugin.isSerial { plugin.serialLock.unlock() } }
-                // The call object stays retained until the plugin returns, even after a timeout.
-                let pointer = Unmanaged.passRetained(call)
-                defer { pointer.release() }
-                return body(plugin.descriptor, OpaquePointer(pointer.toOpaque()))
-            }
-        } onCancel: {
-            context.cancellation.cancel()
+        let outcome = await pool.run(timeout: owner.timeout, onTimeout: { call.abandon() }) { () -> cdxmcp_status in
+            if plugin.isSerial { plugin.serialLock.lock() }
+            defer { if plugin.isSerial { plugin.serialLock.unlock() } }
+            // The call object stays retained until the plugin returns, even after a timeout.
+            let pointer = Unmanaged.passRetained(call)
+            defer { pointer.release() }
+            return body(plugin.descriptor, OpaquePointer(pointer.toOpaque()))
         }
         switch outcome {
         case .finished(let status): return .finished(status, call)
         case .timedOut: return .timedOut
+        case .abandoned: return .abandoned
         }
     }
 
@@ -300,6 +306,8 @@ public final class PluginRegistry: MCPCatalog {
         switch outcome {
         case .timedOut:
             throw MCPError.internalError("\(what) timed out")
+        case .abandoned:
+            throw MCPError.internalError("\(what) was cancelled: the server is shutting down")
         case .finished(let status, let call):
             if status == CDXMCP_OK, let result = call.result { return result }
             if status == CDXMCP_NOT_FOUND { throw notFound }

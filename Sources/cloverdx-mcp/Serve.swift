@@ -85,10 +85,15 @@ struct Serve: AsyncParsableCommand {
                 logger.notice("cloverdx-mcp \(CloverDXMCP.version) listening on http://\(settings.hostForURL):\(port)\(primaryPath) with \(registry.activePlugins.count) plugins")
             },
             logger: logger)
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: [.init(service: app), .init(service: ReloaderService(reloader: reloader))],
+        // Services shut down in reverse order: running calls are told to stop before the server drains.
+        var lifecycle = ServiceGroupConfiguration(
+            services: [.init(service: app), .init(service: ReloaderService(reloader: reloader)),
+                       .init(service: CancelCallsOnShutdown(inFlight: server.inFlight))],
             gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger))
+            logger: logger)
+        // Calls that ignore cancellation are abandoned after this, within a container's usual 10 s stop grace.
+        lifecycle.maximumGracefulShutdownDuration = .seconds(8)
+        let group = ServiceGroup(configuration: lifecycle)
         try await group.run()
         registry.pool.shutdown()
         logger.notice("cloverdx-mcp stopped")
@@ -143,6 +148,15 @@ struct ReloaderService: Service {
     let reloader: PluginSetReloader
     func run() async throws {
         await cancelWhenGracefulShutdown { await reloader.run() }
+    }
+}
+
+/// On shutdown, tells running calls to stop, so cooperative plugins return at once.
+struct CancelCallsOnShutdown: Service {
+    let inFlight: InFlightRequests
+    func run() async throws {
+        try? await gracefulShutdown()
+        inFlight.cancelAll()
     }
 }
 

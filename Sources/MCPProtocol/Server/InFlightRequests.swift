@@ -21,5 +21,10 @@ public final class InFlightRequests: Sendable {
         flags.withLock { $0[Key(scope: scope, id: id)] }?.cancel()
     }
 
+    /// Cancels every running request: the server is shutting down.
+    public func cancelAll() {
+        for flag in flags.withLock({ Array($0.values) }) { flag.cancel() }
+    }
+
     public var count: Int { flags.withLock { $0.count } }
 }

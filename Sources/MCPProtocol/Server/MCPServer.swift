@@ -59,6 +59,13 @@ public final class MCPServer: Sendable {
         self.sessions = sessions
         self.changes = changes
         self.inFlight = InFlightRequests()
+        // Handshake-era sessions hear about list changes on their stream (HTTP GET, stdout) once initialized.
+        _ = changes.subscribe { [sessions] change in
+            let notification = JSONRPCResponse.notification(change.notificationMethod, .emptyObject)
+            for session in sessions.all where session.isInitialized {
+                session.sendOnStream(notification)
+            }
+        }
     }
 
     // MARK: - Handshake era (2024-11-05 … 2025-11-25)

@@ -153,7 +153,8 @@ public struct MCPHTTPEndpoint: HTTPResponder {
             }
             client = try server.modernClient(for: rpc)
         } catch {
-            return Self.rpcError(status: HTTPResponse.Status(code: error.modernHTTPStatus), error, id: rpc.id)
+            // Envelope and header errors are HTTP errors in 2026-07-28, whatever their JSON-RPC code.
+            return Self.rpcError(status: error.code == -32601 ? .notFound : .badRequest, error, id: rpc.id)
         }
         if rpc.method == "subscriptions/listen" {
             return listen(rpc, client: client)

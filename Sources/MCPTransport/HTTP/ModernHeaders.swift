@@ -25,8 +25,13 @@ enum ModernHeaders {
         case "resources/read": request.params?["uri"]?.stringValue
         default: nil
         }
-        if let bodyName, let headerName = headers[name].map(decode), headerName != bodyName {
-            throw .headerMismatch("Mcp-Name header \(headerName) differs from the body's \(bodyName)")
+        if let bodyName {
+            guard let headerName = headers[name].map(decode) else {
+                throw .headerMismatch("Mcp-Name header is required for \(request.method) and must equal \(bodyName)")
+            }
+            guard headerName == bodyName else {
+                throw .headerMismatch("Mcp-Name header \(headerName) differs from the body's \(bodyName)")
+            }
         }
     }
 

@@ -38,14 +38,6 @@ public final class StdioTransport: Sendable {
 
     /// Serves until end of input.
     public func run() async {
-        let changeToken = server.changes.subscribe { [self] change in
-            // Handshake-era clients hear about list changes on stdout once they have a session.
-            if let session = state.withLock({ $0.session }), session.isInitialized {
-                output.write(JSONRPCResponse.notification(change.notificationMethod, .emptyObject))
-            }
-        }
-        defer { server.changes.unsubscribe(changeToken) }
-
         for await line in LineReader(descriptor: input, maxLineBytes: maxLineBytes).lines() {
             switch line {
             case .tooLong:
@@ -68,6 +60,7 @@ public final class StdioTransport: Sendable {
             try? await Task.sleep(for: .milliseconds(10))
         }
         endListens()
+        if let session = state.withLock({ $0.session }) { server.sessions.remove(id: session.id) }
     }
 
     /// Reads one line: answers what needs no serving at once (errors, initialize, notifications)
@@ -134,6 +127,7 @@ public final class StdioTransport: Sendable {
     private func initialize(_ rpc: JSONRPCRequest) -> JSONValue {
         do {
             let (session, result) = try server.initialize(rpc)
+            session.attachStream { [output] in output.write($0) }  // list changes go to stdout
             let previous = state.withLock { state -> LegacySession? in
                 defer { state.session = session }
                 return state.session

@@ -40,9 +40,7 @@ struct Plugins: ParsableCommand {
         @Argument(help: "The plugin's id in plugins.json.") var id: String
 
         func run() throws {
-            let url = try host.manifestURL(try host.configuration())
-            try PluginManifest.setEnabled(true, pluginID: id, in: url)
-            print("enabled \(id) in \(url.path)")
+            try Plugins.setEnabled(true, id: id, host: host)
         }
     }
 
@@ -52,10 +50,19 @@ struct Plugins: ParsableCommand {
         @Argument(help: "The plugin's id in plugins.json.") var id: String
 
         func run() throws {
-            let url = try host.manifestURL(try host.configuration())
-            try PluginManifest.setEnabled(false, pluginID: id, in: url)
-            print("disabled \(id) in \(url.path)")
+            try Plugins.setEnabled(false, id: id, host: host)
         }
+    }
+
+    /// Switches one plugin in plugins.json; a running server notices the file change.
+    static func setEnabled(_ enabled: Bool, id: String, host: HostOptions) throws {
+        let url = try host.manifestURL(try host.configuration())
+        do {
+            try PluginManifest.setEnabled(enabled, pluginID: id, in: url)
+        } catch let error as PluginManifest.Invalid {
+            throw CommandFailure(error.description)
+        }
+        print("\(enabled ? "enabled" : "disabled") \(id) in \(url.path)")
     }
 
     struct Verify: ParsableCommand {

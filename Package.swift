@@ -22,8 +22,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The plugin contract: one C header, nothing else.
@@ -57,13 +59,44 @@ let package = Package(
         ),
         // Configuration from clover.properties, CLOVER_MCP_* environment and flags.
         .target(name: "HostConfiguration"),
+        // The CloverDX installation the host serves: where its logs, database and REST API are.
+        .target(name: "CloverInstallation", dependencies: ["HostConfiguration"]),
+        // Logs addressed by ID, never by path: catalogue, rotated and gzip files, streaming search.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "LogCatalogue", dependencies: ["CZlib"]),
+        // Read-only SQL on the CloverDX system database: the guard, SQLite and PostgreSQL.
+        .target(
+            name: "SystemDatabase",
+            dependencies: [
+                "MCPProtocol",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Outbound HTTP over libcurl, only to configured bases.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "CCurlShim", dependencies: ["CCurl"], path: "Sources/CCurlShim"),
+        .target(name: "CurlHTTP", dependencies: ["CCurlShim"]),
+        // A realistic CloverDX installation generated for demos, tests and benchmarks.
+        .target(
+            name: "DemoInstallation",
+            dependencies: ["CZlib", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The host services plugins call (logs, SQL, HTTP, installation), over the modules above.
+        .target(
+            name: "CloverServices",
+            dependencies: ["PluginHost", "MCPProtocol", "CloverInstallation", "LogCatalogue", "SystemDatabase", "CurlHTTP"]
+        ),
         // The Swift helper for plugin authors: no raw pointers, Codable arguments.
         .target(name: "PluginKit", dependencies: ["CloverMCPPluginABI"]),
         // The command-line tool: serve, plugins, call.
         .executableTarget(
             name: "cloverdx-mcp",
             dependencies: [
-                "HostConfiguration", "MCPProtocol", "MCPTransport", "PluginHost",
+                "HostConfiguration", "MCPProtocol", "MCPTransport", "PluginHost", "CloverInstallation", "CloverServices",
+                "DemoInstallation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -80,6 +113,21 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["PluginHost", "MCPProtocol", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         .testTarget(name: "MCPProtocolTests", dependencies: ["MCPProtocol"]),
         .testTarget(name: "HostConfigurationTests", dependencies: ["HostConfiguration"]),
+        .testTarget(name: "CloverInstallationTests", dependencies: ["CloverInstallation", "HostConfiguration"]),
+        .testTarget(name: "LogCatalogueTests", dependencies: ["LogCatalogue"]),
+        .testTarget(
+            name: "SystemDatabaseTests",
+            dependencies: [
+                "SystemDatabase", "MCPProtocol", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "CloverServicesTests",
+            dependencies: ["CloverServices", "CloverInstallation", "DemoInstallation", "HostConfiguration", "PluginHost", "MCPProtocol", "TestSupport"]
+        ),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", .product(name: "Hummingbird", package: "hummingbird")]),
+        .testTarget(name: "DemoInstallationTests", dependencies: ["DemoInstallation", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "PluginHostTests",
             dependencies: ["PluginHost", "MCPProtocol", "TestSupport"]

@@ -10,13 +10,18 @@ final class PluginHandle: Sendable {
     let pluginID: String
     let logger: Logger
     let configuration: @Sendable (String) -> String?
+    let services: HostServiceDirectory
     /// The last error a plugin logged, so a failing entry can say why.
     let lastError = Mutex<String?>(nil)
+    /// Grants from plugins.json; replaced when plugins.json changes.
+    let grants = Mutex<Set<String>>([])
 
-    init(pluginID: String, logger: Logger, configuration: @escaping @Sendable (String) -> String?) {
+    init(pluginID: String, logger: Logger, configuration: @escaping @Sendable (String) -> String?,
+         services: HostServiceDirectory) {
         self.pluginID = pluginID
         self.logger = logger
         self.configuration = configuration
+        self.services = services
     }
 
     /// A pointer the plugin can hold; the handle is retained forever, like the library.
@@ -91,6 +96,17 @@ enum HostAPI {
         }
         table.pointee.set_error = { callPointer, message, length in
             PluginCall.from(callPointer)?.setError(HostAPI.string(message, length))
+        }
+        table.pointee.call_service = { callPointer, service, serviceLength, request, requestLength, response, responseLength in
+            guard let call = PluginCall.from(callPointer) else { return cdxmcp_status(CDXMCP_INVALID_ARGUMENTS) }
+            let requestBytes = request.map { pointer in
+                pointer.withMemoryRebound(to: UInt8.self, capacity: requestLength) { Array(UnsafeBufferPointer(start: $0, count: requestLength)) }
+            } ?? []
+            let (status, reply) = call.callService(HostAPI.string(service, serviceLength), requestBytes)
+            let stored = call.keep(reply.serialized())
+            response?.pointee = stored.pointer
+            responseLength?.pointee = stored.count
+            return status
         }
         return UnsafePointer(table)
     }()

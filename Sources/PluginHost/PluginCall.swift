@@ -8,6 +8,7 @@ import Synchronization
 /// the plugin hands back and relays progress and log lines to the MCP request.
 final class PluginCall: Sendable {
     let context: RequestContext?
+    let plugin: PluginHandle
     private let state = Mutex(State())
 
     private struct State {
@@ -15,10 +16,70 @@ final class PluginCall: Sendable {
         var resultError: String?
         var errorMessage: String?
         var abandoned = false
+        /// Service responses handed to the plugin; freed when the call ends.
+        var kept: [KeptBuffer] = []
     }
 
-    init(context: RequestContext?) {
+    init(context: RequestContext?, plugin: PluginHandle) {
         self.context = context
+        self.plugin = plugin
+    }
+
+    deinit {
+        state.withLock { state in for kept in state.kept { kept.buffer.deallocate() } }
+    }
+
+    /// Copies `bytes` into memory the plugin may read until the call ends.
+    func keep(_ bytes: [UInt8]) -> (pointer: UnsafePointer<CChar>, count: Int) {
+        let buffer = UnsafeMutableBufferPointer<CChar>.allocate(capacity: max(bytes.count, 1))
+        bytes.withUnsafeBufferPointer { source in
+            source.withMemoryRebound(to: CChar.self) { _ = buffer.initialize(fromContentsOf: $0) }
+        }
+        let kept = KeptBuffer(buffer: buffer)
+        state.withLock { $0.kept.append(kept) }
+        return (UnsafePointer(buffer.baseAddress!), bytes.count)
+    }
+
+    /// Runs a host service for the plugin, blocking this plugin-call thread until it answers.
+    func callService(_ name: String, _ requestBytes: [UInt8]) -> (cdxmcp_status, JSONValue) {
+        func refuse(_ status: Int, _ message: String) -> (cdxmcp_status, JSONValue) {
+            (cdxmcp_status(status), ["error": .string(message)])
+        }
+        guard let service = plugin.services[name] else {
+            return refuse(CDXMCP_UNSUPPORTED, "no host service \"\(name)\"; services: \(plugin.services.names.joined(separator: ", "))")
+        }
+        guard plugin.grants.withLock({ $0.contains(service.grant) }) else {
+            return refuse(CDXMCP_DENIED, "plugin \"\(plugin.pluginID)\" has no grant \"\(service.grant)\" for \(name); add it to the plugin's \"grants\" in plugins.json")
+        }
+        guard let request = try? JSONValue.parse(requestBytes), request.objectValue != nil else {
+            return refuse(CDXMCP_INVALID_ARGUMENTS, "the request to \(name) must be a JSON object")
+        }
+        let context = ServiceContext(pluginID: plugin.pluginID, request: self.context)
+        let outcome = Mutex<Result<JSONValue, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            let result: Result<JSONValue, any Error>
+            do {
+                result = .success(try await service.handle(request, context: context))
+            } catch {
+                result = .failure(error)
+            }
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        switch outcome.withLock({ $0 })! {
+        case .success(let response):
+            return (cdxmcp_status(CDXMCP_OK), response)
+        case .failure(let error as ServiceError):
+            switch error.kind {
+            case .invalidArguments: return refuse(CDXMCP_INVALID_ARGUMENTS, error.message)
+            case .notFound: return refuse(CDXMCP_NOT_FOUND, error.message)
+            case .failed: return refuse(CDXMCP_FAILED, error.message)
+            }
+        case .failure(let error):
+            return refuse(CDXMCP_FAILED, "\(name) failed: \(error)")
+        }
     }
 
     var isCancelled: Bool {
@@ -51,4 +112,9 @@ final class PluginCall: Sendable {
 
     var result: JSONValue? { state.withLock { $0.result } }
     var errorMessage: String? { state.withLock { $0.errorMessage ?? $0.resultError } }
+}
+
+/// Memory handed to a plugin for the length of one call; only the call that made it frees it.
+struct KeptBuffer: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<CChar>
 }

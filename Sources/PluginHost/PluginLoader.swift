@@ -52,11 +52,15 @@ public struct PluginLoader: Sendable {
     public var logger: Logger
     /// Configuration lookups plugins make through `config_get`.
     public var configuration: @Sendable (String) -> String?
+    /// Services plugins may call, each behind a grant.
+    public var services: HostServiceDirectory
 
-    public init(searchDirectories: [URL], logger: Logger, configuration: @escaping @Sendable (String) -> String? = { _ in nil }) {
+    public init(searchDirectories: [URL], logger: Logger, configuration: @escaping @Sendable (String) -> String? = { _ in nil },
+                services: HostServiceDirectory = HostServiceDirectory()) {
         self.searchDirectories = searchDirectories
         self.logger = logger
         self.configuration = configuration
+        self.services = services
     }
 
     /// The folder of the running executable: where `swift build` puts the plugin libraries.
@@ -119,7 +123,7 @@ public struct PluginLoader: Sendable {
             throw fail("\(url.lastPathComponent) is not a cloverdx-mcp plugin: it exports no \(CDXMCP_ENTRY_SYMBOL)")
         }
         let entryPoint = unsafeBitCast(symbol, to: cdxmcp_plugin_entry_fn.self)
-        let handle = PluginHandle(pluginID: pluginID, logger: logger, configuration: configuration)
+        let handle = PluginHandle(pluginID: pluginID, logger: logger, configuration: configuration, services: services)
         let settingsBytes = settings.serialized()
         var descriptorPointer: UnsafePointer<cdxmcp_plugin>?
         let status = settingsBytes.withUnsafeBufferPointer { bytes in

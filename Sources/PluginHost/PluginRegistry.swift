@@ -87,6 +87,7 @@ public final class PluginRegistry: MCPCatalog {
                 report.failed.append(error)
                 continue
             }
+            plugin.handle.grants.withLock { $0 = Set(entry.grants) }
             let index = next.count
             if let problem = Self.clash(plugin, next, toolOwners, promptOwners, resourceOwners) {
                 report.failed.append(PluginLoadError(pluginID: entry.id, reason: problem))
@@ -278,7 +279,7 @@ public final class PluginRegistry: MCPCatalog {
     /// Runs one entry point of `owner` on the call pool, with its timeout and the request's cancellation.
     private func invoke(_ owner: ActivePlugin, context: RequestContext,
                         _ body: @escaping @Sendable (UnsafePointer<cdxmcp_plugin>, OpaquePointer) -> cdxmcp_status) async -> CallOutcome {
-        let call = PluginCall(context: context)
+        let call = PluginCall(context: context, plugin: owner.plugin.handle)
         let plugin = owner.plugin
         let outcome = await pool.run(timeout: owner.timeout, onTimeout: { call.abandon() }) { () -> cdxmcp_status in
             if plugin.isSerial { plugin.serialLock.lock() }

@@ -70,8 +70,44 @@ public struct CallContext: @unchecked Sendable {
         }
     }
 
+    /// Calls a host service (the header lists them: "logs.search", "sql.query", …) and returns its
+    /// JSON answer. Throws `ServiceRefused` when the host says no: no grant, no such service, bad request.
+    public func service(_ name: String, _ request: PluginJSON = .object([:])) throws -> PluginJSON {
+        guard host.table.pointee.struct_size >= MemoryLayout<cdxmcp_host_api>.size, let callService = host.table.pointee.call_service else {
+            throw ServiceRefused(status: cdxmcp_status(CDXMCP_UNSUPPORTED), message: "this host offers no services (an older cloverdx-mcp)")
+        }
+        let nameBytes = Array(name.utf8)
+        let requestBytes = Array(request.text.utf8)
+        var response: UnsafePointer<CChar>?
+        var responseLength = 0
+        let status = nameBytes.withUnsafeBufferPointer { nameBuffer in
+            requestBytes.withUnsafeBufferPointer { requestBuffer in
+                nameBuffer.withMemoryRebound(to: CChar.self) { namePointer in
+                    requestBuffer.withMemoryRebound(to: CChar.self) { requestPointer in
+                        callService(call, namePointer.baseAddress, namePointer.count, requestPointer.baseAddress, requestPointer.count,
+                                    &response, &responseLength)
+                    }
+                }
+            }
+        }
+        // The host owns the response until the call ends; copy it into Swift values now.
+        let text = response.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: responseLength), as: UTF8.self) } ?? "{}"
+        let json = (try? PluginJSON(parsing: text)) ?? .object([:])
+        guard status == CDXMCP_OK else {
+            throw ServiceRefused(status: status, message: json["error"]?.stringValue ?? "\(name) failed with status \(status)")
+        }
+        return json
+    }
+
     /// Logs to the host, and to the client if its log level lets the line through.
     public func log(_ level: PluginLogLevel, _ message: String) {
         HostServices.log(host.table, host.handle, call, level, message)
     }
+}
+
+/// A host service said no; `message` says why (for example the missing grant).
+public struct ServiceRefused: Error, CustomStringConvertible {
+    public let status: Int32
+    public let message: String
+    public var description: String { message }
 }

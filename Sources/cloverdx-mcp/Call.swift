@@ -25,8 +25,11 @@ struct Call: AsyncParsableCommand {
         }
         guard arguments.objectValue != nil else { throw ValidationError("--args must be a JSON object") }
         let url = try host.manifestURL(configuration)
+        let (_, hostServices) = try host.installation(configuration, logger: logger)
+        let database = Task { await hostServices.database?.run() }
+        defer { database.cancel() }
         let timeout = (try? configuration.int("clover.mcp.sidecar.plugin.timeout.ms", default: 30_000)) ?? 30_000
-        let registry = PluginRegistry(loader: host.loader(configuration, logger: logger), changes: ChangeHub(),
+        let registry = PluginRegistry(loader: host.loader(configuration, logger: logger, services: hostServices.directory), changes: ChangeHub(),
                                       defaultTimeout: .milliseconds(timeout), logger: logger)
         registry.apply(try PluginManifest.load(from: url))
         let context = RequestContext(

@@ -1,4 +1,7 @@
 import ArgumentParser
+import CloverInstallation
+import CloverServices
+import DemoInstallation
 import Foundation
 import HostConfiguration
 import Logging
@@ -16,13 +19,36 @@ struct HostOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Log level on stderr: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel: String?
 
+    @Flag(name: .long, help: "Use the generated demo installation (made on first use in ~/.cache/cloverdx-mcp/demo) instead of a real CloverDX.")
+    var demo = false
+
+    /// The clover.properties to read: --config, or the demo installation's.
+    func configurationFile() throws -> URL? {
+        if let config { return URL(fileURLWithPath: config).standardizedFileURL }
+        guard demo else { return nil }
+        do {
+            let location = try DemoInstallation.ensureGenerated()
+            return location.appendingPathComponent("conf/clover.properties")
+        } catch {
+            throw CommandFailure("cannot create the demo installation: \(error)")
+        }
+    }
+
     /// The layered configuration: clover.properties, then CLOVER_MCP_* / clover.* environment, then `overrides`.
     func configuration(overrides: [String: String] = [:]) throws -> HostConfiguration {
         do {
-            return try HostConfiguration.load(propertiesFile: config.map { URL(fileURLWithPath: $0) }, overrides: overrides)
-        } catch {
+            return try HostConfiguration.load(propertiesFile: configurationFile(), overrides: overrides)
+        } catch let error as HostConfiguration.Invalid {
             throw ValidationError("\(error)")
         }
+    }
+
+    /// The CloverDX installation the configuration describes, and the host services over it.
+    func installation(_ configuration: HostConfiguration, logger: Logger) throws -> (CloverInstallation, CloverHostServices) {
+        let installation = CloverInstallation.resolve(configuration, configurationFile: try configurationFile())
+        let services = CloverHostServices(installation: installation, version: CloverDXMCP.version, logger: logger)
+        for problem in services.problems { logger.notice("not offered to plugins: \(problem)") }
+        return (installation, services)
     }
 
     func makeLogger(_ configuration: HostConfiguration) -> Logger {
@@ -52,9 +78,9 @@ struct HostOptions: ParsableArguments {
         return found.standardizedFileURL
     }
 
-    func loader(_ configuration: HostConfiguration, logger: Logger) -> PluginLoader {
+    func loader(_ configuration: HostConfiguration, logger: Logger, services: HostServiceDirectory = HostServiceDirectory()) -> PluginLoader {
         PluginLoader(searchDirectories: [PluginLoader.executableDirectory], logger: logger,
-                     configuration: { configuration[$0] })
+                     configuration: { configuration[$0] }, services: services)
     }
 }
 

@@ -42,8 +42,9 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("MCP is switched off (clover.mcp.enabled=false); set it to true to serve")
         }
         let manifestURL = try host.manifestURL(configuration)
+        let (_, hostServices) = try host.installation(configuration, logger: logger)
         let changes = ChangeHub()
-        let registry = PluginRegistry(loader: host.loader(configuration, logger: logger), changes: changes,
+        let registry = PluginRegistry(loader: host.loader(configuration, logger: logger, services: hostServices.directory), changes: changes,
                                       defaultTimeout: .milliseconds(settings.pluginTimeoutMs), logger: logger)
         let reloader = PluginSetReloader(manifestURL: manifestURL, registry: registry, logger: logger)
         guard reloader.reload(reason: "start") else {
@@ -56,7 +57,11 @@ struct Serve: AsyncParsableCommand {
 
         if stdio {
             let watcher = Task { await reloader.run() }
-            defer { watcher.cancel() }
+            let database = Task { await hostServices.database?.run() }
+            defer {
+                watcher.cancel()
+                database.cancel()
+            }
             await StdioTransport(server: server, logger: logger).run()
             return
         }
@@ -86,9 +91,13 @@ struct Serve: AsyncParsableCommand {
             },
             logger: logger)
         // Services shut down in reverse order: running calls are told to stop before the server drains.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app), .init(service: ReloaderService(reloader: reloader))]
+        if let database = hostServices.database {
+            services.append(.init(service: BackgroundWork { await database.run() }))
+        }
+        services.append(.init(service: CancelCallsOnShutdown(inFlight: server.inFlight)))
         var lifecycle = ServiceGroupConfiguration(
-            services: [.init(service: app), .init(service: ReloaderService(reloader: reloader)),
-                       .init(service: CancelCallsOnShutdown(inFlight: server.inFlight))],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger)
         // Calls that ignore cancellation are abandoned after this, within a container's usual 10 s stop grace.
@@ -148,6 +157,14 @@ struct ReloaderService: Service {
     let reloader: PluginSetReloader
     func run() async throws {
         await cancelWhenGracefulShutdown { await reloader.run() }
+    }
+}
+
+/// Work that runs until shutdown, such as the system database's connection pool.
+struct BackgroundWork: Service {
+    let work: @Sendable () async -> Void
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await work() }
     }
 }
 

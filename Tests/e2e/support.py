@@ -34,7 +34,7 @@ INFO_KEY = "io.modelcontextprotocol/clientInfo"
 
 HELLO_TOOLS = {"hello_greet", "hello_count"}
 ECHO_TOOLS = {"echo_arguments"}
-FAULTY_TOOLS = {"faulty_throw", "faulty_sleep", "faulty_config"}
+FAULTY_TOOLS = {"faulty_throw", "faulty_sleep", "faulty_config", "faulty_service"}
 
 LISTENING = re.compile(r"listening on http://(?P<host>[^\s/]+):(?P<port>\d+)(?P<path>/\S*) with (?P<count>\d+) plugins")
 

@@ -128,7 +128,40 @@ typedef struct cdxmcp_host_api {
      */
     void (*set_error)(cdxmcp_call *call, const char *message, size_t message_len);
 
-    /* Host services for CloverDX data (logs, system database, HTTP) are appended below. */
+    /* ---- Added in ABI 1.1: check struct_size covers a field before using it. ---- */
+
+    /**
+     * Calls a host service: the plugin's only way to reach CloverDX data (plugins never open files,
+     * sockets or databases themselves). `service` names it, `request_json` is a JSON object; on
+     * CDXMCP_OK, *response_json / *response_len receive a JSON object owned by the host and valid
+     * until the plugin's entry point returns (do not free it). On failure the status says why
+     * (CDXMCP_DENIED: plugins.json grants the plugin no access; CDXMCP_UNSUPPORTED: no such service;
+     * CDXMCP_INVALID_ARGUMENTS: bad request) and *response_json is {"error": "..."}.
+     *
+     * Services, their grant in plugins.json, request and response (fields in [] are optional):
+     *  "installation.info"  grant "installation.read"
+     *      {} -> {"nodeId", "serverLogs", "tomcatLogs", "jobLogs", "sandboxes", "systemDatabase":{"engine"}, "restAPI"}
+     *  "logs.list"          grant "logs.read"
+     *      {} -> {"logs":[{"id","category","files":[{"name","bytes"}],"bytes","firstTime","lastTime"}]}
+     *  "logs.search"        grant "logs.read"
+     *      {"log", ["from"], ["to"] (ISO 8601 or "yyyy-MM-dd HH:mm:ss"), ["levels":[...]], ["regex"], ["text"],
+     *       ["limit"], ["cursor"], ["maxBytes"]}
+     *      -> {"entries":[{"time","level","thread","logger","message","text","file","line"}], "matched",
+     *          "scannedBytes", ["nextCursor"], "truncated", "warnings":[...]}
+     *  "logs.tail"          grant "logs.read"    {"log", ["entries"]} -> {"entries":[...]}
+     *  "logs.window"        grant "logs.read"    {"log", "around", ["beforeSeconds"], ["afterSeconds"], ["limit"]} -> {"entries":[...]}
+     *  "sql.query"          grant "sql.read"
+     *      {"sql", ["maxRows"], ["maxBytes"], ["timeoutMs"]}
+     *      -> {"columns":[{"name","type"}], "rows":[[...]], "truncated", ["truncationReason"], "elapsedMs"}
+     *  "sql.schema"         grant "sql.read"     {["tablePattern"]} -> {"engine", "tables":[{"name","columns":[{"name","type","nullable"}]}]}
+     *  "http.request"       grant "http.cloverdx"
+     *      {"method", "path" (relative to the configured CloverDX base URL), ["headers":{}], ["body"], ["timeoutMs"]}
+     *      -> {"status", "headers":{}, "body"}
+     * Progress and cancellation of long services follow the call (report_progress, is_cancelled).
+     */
+    cdxmcp_status (*call_service)(cdxmcp_call *call, const char *service, size_t service_len,
+                                  const char *request_json, size_t request_len,
+                                  const char **response_json, size_t *response_len);
 } cdxmcp_host_api;
 
 /** Descriptor flag: the host never runs two calls of this plugin at the same time. */

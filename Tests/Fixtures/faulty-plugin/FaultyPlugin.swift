@@ -18,6 +18,11 @@ struct FaultyPlugin: Plugin {
         let key: String
     }
 
+    struct ServiceArguments: Decodable, Sendable {
+        let service: String
+        let request: PluginJSON?
+    }
+
     var tools: [ToolDefinition] {
         [
             ToolDefinition(
@@ -47,6 +52,14 @@ struct FaultyPlugin: Plugin {
                 arguments: ConfigArguments.self
             ) { [services] arguments, _ in
                 .text(services.config(arguments.key) ?? "<unset>")
+            },
+            ToolDefinition(
+                name: "faulty_service", title: "Calls a host service", description: "Returns a host service's answer.",
+                inputSchema: #"{"type":"object","properties":{"service":{"type":"string"},"request":{"type":"object"}},"required":["service"]}"#,
+                arguments: ServiceArguments.self
+            ) { arguments, call in
+                let answer = try call.service(arguments.service, arguments.request ?? .object([:]))
+                return ToolResult(content: [.object(["type": .string("text"), "text": .string(answer.text)])], structuredContent: answer)
             },
         ]
     }

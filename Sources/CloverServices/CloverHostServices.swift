@@ -1,0 +1,54 @@
+import CloverInstallation
+import CurlHTTP
+import Foundation
+import Logging
+import LogCatalogue
+import PluginHost
+import SystemDatabase
+
+/// The host services for one CloverDX installation: what plugins may ask for, each behind a grant.
+/// A part the installation lacks (no database configured, no REST URL) is left out, and `problems`
+/// says why, so the rest still serves.
+public struct CloverHostServices: Sendable {
+    public let directory: HostServiceDirectory
+    /// The system database. Its `run()` must be running while plugins query (PostgreSQL's connection pool).
+    public let database: (any SystemDatabase)?
+    /// What could not be offered, for the log and `doctor`.
+    public let problems: [String]
+
+    public init(installation: CloverInstallation, version: String, logger: Logger) {
+        var services: [any HostService] = [InstallationInfoService(installation: installation)]
+        var problems: [String] = []
+
+        let catalogue = LogCatalogue(roots: LogRoots(cloverLogs: installation.serverLogs?.path,
+                                                     tomcatLogs: installation.tomcatLogs?.path,
+                                                     jobLogs: installation.jobLogs?.path))
+        services += LogServices.all(catalogue)
+
+        var database: (any SystemDatabase)?
+        if let settings = installation.systemDatabase {
+            do {
+                database = try SystemDatabaseEndpoint(jdbcURL: settings.jdbcURL, username: settings.username, password: settings.password)
+                    .open(logger: logger)
+            } catch {
+                problems.append("system database: \(error)")
+            }
+        } else {
+            problems.append("system database: no jdbc.url in the configuration")
+        }
+        if let database { services += SQLServices.all(database) }
+
+        if let rest = installation.restAPI {
+            let credentials = rest.username.map { BasicCredentials(user: $0, password: rest.password ?? "") }
+            do {
+                let client = try HTTPClient(configuration: .init(allowedBases: [AllowedBase(rest.baseURL, credentials: credentials)], version: version))
+                services.append(CloverDXHTTPService(baseURL: rest.baseURL, client: client))
+            } catch {
+                problems.append("REST API: \(error)")
+            }
+        }
+        self.directory = HostServiceDirectory(services)
+        self.database = database
+        self.problems = problems
+    }
+}

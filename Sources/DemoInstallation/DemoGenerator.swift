@@ -84,7 +84,7 @@ public struct DemoGenerator: Sendable {
     /// Writes into `directory` while every path inside the files names `contentRoot` (for
     /// generating into a temporary folder that is renamed into place afterwards).
     func generate(into directory: URL, contentRoot: URL) throws -> DemoSummary {
-        guard days >= 1 && days <= 60 else { throw DemoGenerationError.invalidArgument("days must be 1…60, got \(days)") }
+        guard days >= 1 && days <= 90 else { throw DemoGenerationError.invalidArgument("days must be 1…90, got \(days)") }
         let out = directory.standardizedFileURL.path
         try DemoGenerator.prepareEmptyDirectory(out)
         for folder in ["conf", "cloverlogs/graph", "tomcatlogs", "sandboxes", "data"] {

@@ -119,10 +119,7 @@ struct JobLogWriter {
             }
         }
 
-        guard run.stop >= 0 && run.status != .unknown && run.status != .running else {
-            lines.finish()
-            return
-        }
+        guard run.stop >= 0 && run.status != .unknown && run.status != .running else { return }
         t = max(t + Int64(r.int(2...6)), (tracking.phases.last?.end ?? t) + 1)
         lines.line(t, "INFO", watchdog) { $0.write("-----------------------** Summary of Phases execution **---------------------") }
         lines.line(t, "INFO", watchdog) { $0.write("Phase#            Finished Status         RunTime(sec)    MemoryAllocation(MB)") }
@@ -140,7 +137,6 @@ struct JobLogWriter {
         lines.line(finished, "INFO", watchdog) { b in
             b.write("WatchDog thread finished - total execution time: "); b.int64((finished - watchdogStart) / 1000); b.write(" (sec)")
         }
-        lines.finish()
     }
 
     /// Parameters the run sees, sorted by name as the engine prints them.
@@ -273,6 +269,4 @@ struct LineStream {
         message(buffer)
         buffer.newline()
     }
-
-    func finish() {}
 }

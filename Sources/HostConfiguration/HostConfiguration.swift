@@ -102,7 +102,7 @@ public enum ConfigKey {
     /// CloverDX's master switch for MCP.
     public static let enabled = "clover.mcp.enabled"
     public static let anonymousAccess = "clover.mcp.anonymous.access.enabled"
-    /// `HOST:PORT` the HTTP transport binds (default 127.0.0.1:8686... see README).
+    /// `HOST:PORT` the HTTP transport binds (default 127.0.0.1:8765).
     public static let httpListen = "clover.mcp.sidecar.http.listen"
     /// The MCP endpoint path (default /mcp; /clover/mcp/mcp is always answered too).
     public static let httpPath = "clover.mcp.sidecar.http.path"

@@ -102,12 +102,6 @@ public final class CallPool: @unchecked Sendable {
         }
     }
 
-    /// Threads alive now (busy or idle).
-    public var threadCount: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return threads
-    }
 
     /// Lets idle threads exit; calls still running finish on their own.
     public func shutdown() {

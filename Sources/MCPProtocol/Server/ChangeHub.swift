@@ -24,6 +24,4 @@ public final class ChangeHub: Sendable {
     public func publish(_ change: CatalogChange) {
         for listener in listeners.withLock({ Array($0.values) }) { listener(change) }
     }
-
-    public var listenerCount: Int { listeners.withLock { $0.count } }
 }

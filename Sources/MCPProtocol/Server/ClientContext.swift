@@ -81,7 +81,4 @@ public final class RequestContext: Sendable {
     public func finish() {
         state.withLock { $0.finished = true }
     }
-
-    /// Whether anything might be sent before the response (decides JSON or SSE on HTTP).
-    public var mayNotifyBeforeResponse: Bool { progressToken != nil || client.logLevel != nil }
 }

@@ -49,8 +49,6 @@ public final class LegacySession: Sendable {
         state.withLock { $0.streamSink = sink }
     }
 
-    public var hasStream: Bool { state.withLock { $0.streamSink != nil } }
-
     /// Sends a notification on the session's stream, if it has one.
     public func sendOnStream(_ message: JSONValue) {
         state.withLock { $0.streamSink }?(message)

@@ -82,7 +82,10 @@ let package = Package(
         // A realistic CloverDX installation generated for demos, tests and benchmarks.
         .target(
             name: "DemoInstallation",
-            dependencies: ["CZlib", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The host services plugins call (logs, SQL, HTTP, installation), over the modules above.
         .target(

@@ -18,6 +18,11 @@ public struct ServiceContext: Sendable {
     /// The MCP request behind the plugin call, for progress; nil for calls outside MCP (tests, CLI).
     public let request: RequestContext?
     public var isCancelled: Bool { request?.cancellation.isCancelled ?? false }
+
+    public init(pluginID: String, request: RequestContext?) {
+        self.pluginID = pluginID
+        self.request = request
+    }
 }
 
 /// A service refusing a request; the plugin gets the status and the message as `{"error": ...}`.

@@ -88,3 +88,36 @@ enum DemoFixture {
         #expect(text(result).contains("no grant \"sql.read\""))
     }
 }
+
+/// The same installation on PostgreSQL: the demo's system database loaded by `demo init --postgres`.
+@Suite struct PostgresInstallationTests {
+    @Test func servesTheSameDataFromPostgreSQL() async throws {
+        guard let postgres = ProcessInfo.processInfo.environment["CLOVERDX_MCP_TEST_POSTGRES_URL"] else {
+            // In CI the database must be there; locally scripts/with-postgres provides it.
+            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "CLOVERDX_MCP_TEST_POSTGRES_URL is not set; run through scripts/with-postgres")
+            return
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cloverdx-demo-pg-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        _ = try DemoGenerator(seed: 3, days: 2, size: .small, now: Date(timeIntervalSince1970: 1_741_165_200)).generate(into: directory)
+        let sqliteServices = CloverHostServices(
+            installation: CloverInstallation.resolve(try HostConfiguration.load(propertiesFile: directory.appendingPathComponent("conf/clover.properties"), environment: [:]), environment: [:]),
+            version: "test", logger: BuiltPlugins.logger)
+        let copied = try await DemoPostgresLoader.load(demo: directory, postgresURL: postgres)
+        #expect(copied > 0)
+        let file = directory.appendingPathComponent("conf/clover.properties")
+        let installation = CloverInstallation.resolve(try HostConfiguration.load(propertiesFile: file, environment: [:]), environment: [:])
+        #expect(installation.systemDatabase?.engine == "postgresql")
+        let postgresServices = CloverHostServices(installation: installation, version: "test", logger: BuiltPlugins.logger)
+        let sql = "SELECT status, count(*) AS n FROM run_record GROUP BY status ORDER BY status"
+        func rows(_ services: CloverHostServices) async throws -> JSONValue? {
+            let pool = Task { await services.database?.run() }
+            defer { pool.cancel() }
+            let service = try #require(services.directory["sql.query"])
+            return try await service.handle(["sql": .string(sql)], context: ServiceContext(pluginID: "test", request: nil))["rows"]
+        }
+        let fromSQLite = try await rows(sqliteServices)
+        let fromPostgres = try await rows(postgresServices)
+        #expect(fromSQLite != nil && fromSQLite == fromPostgres)
+    }
+}

@@ -59,16 +59,18 @@ let package = Package(
         ),
         // Configuration from clover.properties, CLOVER_MCP_* environment and flags.
         .target(name: "HostConfiguration"),
+        // Gregorian dates and day numbers, shared by the modules that read and write timestamps.
+        .target(name: "CivilCalendar"),
         // The CloverDX installation the host serves: where its logs, database and REST API are.
         .target(name: "CloverInstallation", dependencies: ["HostConfiguration"]),
         // Logs addressed by ID, never by path: catalogue, rotated and gzip files, streaming search.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "LogCatalogue", dependencies: ["CZlib"]),
+        .target(name: "LogCatalogue", dependencies: ["CZlib", "CivilCalendar"]),
         // Read-only SQL on the CloverDX system database: the guard, SQLite and PostgreSQL.
         .target(
             name: "SystemDatabase",
             dependencies: [
-                "MCPProtocol",
+                "MCPProtocol", "CivilCalendar",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -83,7 +85,7 @@ let package = Package(
         .target(
             name: "DemoInstallation",
             dependencies: [
-                "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
+                "CZlib", "CivilCalendar", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),

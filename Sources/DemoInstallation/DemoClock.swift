@@ -1,3 +1,4 @@
+import CivilCalendar
 /// Wall-clock arithmetic for the demo server: epoch milliseconds (UTC) shown in one fixed offset.
 ///
 /// A fixed offset (no daylight saving) keeps every local time unambiguous and the output identical on
@@ -47,18 +48,10 @@ struct DemoClock: Sendable {
         var day: Int
     }
 
-    /// The proleptic Gregorian date of a day number (H. Hinnant's civil_from_days).
+    /// The proleptic Gregorian date of a day number.
     static func civil(day: Int64) -> Civil {
-        let z = day + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return Civil(year: Int(y), month: Int(m), day: Int(d))
+        let date = CivilCalendar.date(days: Int(day))
+        return Civil(year: date.year, month: date.month, day: date.day)
     }
 
     static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

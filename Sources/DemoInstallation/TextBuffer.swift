@@ -272,15 +272,21 @@ final class TextBuffer {
         clockTime(Int(clock.msOfDay(ms)), separator: 0, millis: false)
     }
 
+    /// `dd<sep>MMM<sep>yyyy`, the date part of Tomcat's access and catalina logs.
+    private func dayMonthYear(_ day: Int64, separator: UInt8) {
+        date(day: day)
+        let c = cachedCivil
+        two(c.day)
+        byte(separator)
+        write(DemoClock.monthNames[c.month - 1])
+        byte(separator)
+        int(c.year)
+    }
+
     /// `dd/MMM/yyyy:HH:mm:ss +0100`: Tomcat's `%t` without the brackets.
     func accessTime(_ ms: Int64, zone: String) {
         reserve(21)
-        date(day: clock.localDay(ms))
-        let c = cachedCivil
-        two(c.day); base[count] = 47; count += 1
-        write(DemoClock.monthNames[c.month - 1])
-        byte(47)
-        int(c.year)
+        dayMonthYear(clock.localDay(ms), separator: 47)
         byte(58)
         reserve(8)
         clockTime(Int(clock.msOfDay(ms)), separator: 0, millis: false)
@@ -291,12 +297,7 @@ final class TextBuffer {
     /// `dd-MMM-yyyy HH:mm:ss.SSS`: Tomcat's JULI OneLineFormatter.
     func catalinaTime(_ ms: Int64) {
         reserve(24)
-        date(day: clock.localDay(ms))
-        let c = cachedCivil
-        two(c.day); base[count] = 45; count += 1
-        write(DemoClock.monthNames[c.month - 1])
-        byte(45)
-        int(c.year)
+        dayMonthYear(clock.localDay(ms), separator: 45)
         byte(32)
         reserve(12)
         clockTime(Int(clock.msOfDay(ms)), separator: 46, millis: true)

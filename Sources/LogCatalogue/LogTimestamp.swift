@@ -1,3 +1,4 @@
+import CivilCalendar
 import Foundation
 
 /// A point in time as CloverDX writes it: the server's local wall-clock time, without a zone.
@@ -20,7 +21,7 @@ public struct LogTimestamp: Hashable, Comparable, Sendable, CustomStringConverti
         guard (1...12).contains(month), day >= 1, day <= Self.daysInMonth(year, month),
               (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second),
               (0...999).contains(millisecond) else { return nil }
-        let days = Int64(Self.daysFromCivil(year, month, day))
+        let days = Int64(CivilCalendar.days(year: year, month: month, day: day))
         let seconds = days * 86_400 + Int64(hour * 3_600 + minute * 60 + second)
         millisecondsSinceEpoch = seconds * 1_000 + Int64(millisecond)
     }
@@ -62,7 +63,7 @@ public struct LogTimestamp: Hashable, Comparable, Sendable, CustomStringConverti
     /// `yyyy-MM-dd HH:mm:ss.SSS`.
     public var description: String {
         let (days, dayMillis) = millisecondsSinceEpoch.floorDividedBy(86_400_000)
-        let (year, month, day) = Self.civilFromDays(Int(days))
+        let (year, month, day) = CivilCalendar.date(days: Int(days))
         let ms = Int(dayMillis)
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let millis = ms % 1_000
@@ -78,28 +79,6 @@ public struct LogTimestamp: Hashable, Comparable, Sendable, CustomStringConverti
     /// The start of the day (00:00:00.000) this time falls on.
     var startOfDay: LogTimestamp {
         LogTimestamp(millisecondsSinceEpoch: millisecondsSinceEpoch.floorDividedBy(86_400_000).quotient * 86_400_000)
-    }
-
-    // Howard Hinnant's civil-calendar algorithms: exact for the proleptic Gregorian calendar, no Foundation calendar per line.
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     static func daysInMonth(_ year: Int, _ month: Int) -> Int {

@@ -1,3 +1,4 @@
+import CivilCalendar
 import Foundation
 import MCPProtocol
 import PostgresNIO
@@ -163,17 +164,10 @@ enum PostgresValueDecoding {
         return "\(yearText(year))-\(two(month))-\(two(day))"
     }
 
-    /// Howard Hinnant's days-to-civil: proleptic Gregorian year, month, day for days since 1970-01-01.
+    /// Proleptic Gregorian year, month, day for days since 1970-01-01.
     private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let date = CivilCalendar.date(days: Int(days))
+        return (Int64(date.year), Int64(date.month), Int64(date.day))
     }
 
     private static func yearText(_ year: Int64) -> String {

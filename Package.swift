@@ -11,6 +11,15 @@ let package = Package(
         // Example plugins: real shared libraries, loaded by the host with dlopen.
         .library(name: "HelloSwiftPlugin", type: .dynamic, targets: ["HelloSwiftPlugin"]),
         .library(name: "EchoCPlugin", type: .dynamic, targets: ["EchoCPlugin"]),
+        // The CloverDX tool groups, one shared library each (listed in plugins.json).
+        .library(name: "ServerLogsPlugin", type: .dynamic, targets: ["ServerLogsPlugin"]),
+        .library(name: "PerformanceLogsPlugin", type: .dynamic, targets: ["PerformanceLogsPlugin"]),
+        .library(name: "AccessLogsPlugin", type: .dynamic, targets: ["AccessLogsPlugin"]),
+        .library(name: "JobLogsPlugin", type: .dynamic, targets: ["JobLogsPlugin"]),
+        .library(name: "JobTrackingPlugin", type: .dynamic, targets: ["JobTrackingPlugin"]),
+        .library(name: "SystemDatabasePlugin", type: .dynamic, targets: ["SystemDatabasePlugin"]),
+        .library(name: "ServerInfoPlugin", type: .dynamic, targets: ["ServerInfoPlugin"]),
+        .library(name: "CloverDXInfoPlugin", type: .dynamic, targets: ["CloverDXInfoPlugin"]),
         // Plugins that misbehave on purpose, for the loader's tests.
         .library(name: "FaultyTestPlugin", type: .dynamic, targets: ["FaultyTestPlugin"]),
         .library(name: "WrongABITestPlugin", type: .dynamic, targets: ["WrongABITestPlugin"]),
@@ -107,6 +116,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+
+        // What the CloverDX tool-group plugins share: server time, limits, text tables, SQL literals.
+        .target(name: "CloverPluginSupport", dependencies: ["PluginKit", "CivilCalendar"], path: "Plugins/Shared"),
+        .target(name: "ServerLogsPlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/server-logs"),
+        .target(name: "PerformanceLogsPlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/performance-logs"),
+        .target(name: "AccessLogsPlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/access-logs"),
+        .target(name: "JobLogsPlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/job-logs"),
+        .target(name: "JobTrackingPlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/job-tracking"),
+        .target(name: "SystemDatabasePlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/system-db"),
+        .target(name: "ServerInfoPlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/server-info"),
+        .target(name: "CloverDXInfoPlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/cloverdx-info"),
 
         .target(name: "HelloSwiftPlugin", dependencies: ["PluginKit"], path: "Plugins/examples/hello-swift"),
         .target(name: "EchoCPlugin", dependencies: ["CloverMCPPluginABI"], path: "Plugins/examples/echo-c", publicHeadersPath: "."),

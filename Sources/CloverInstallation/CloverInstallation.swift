@@ -23,6 +23,9 @@ public struct CloverInstallation: Sendable {
     public var supportPortal: SupportPortalSettings
     /// This node's id (`cluster.node.id`).
     public var nodeID: String
+    /// The server's time zone: CloverDX writes its logs and times in local time without a zone
+    /// (`clover.mcp.sidecar.timezone`, else this machine's zone, which a sidecar shares with its server).
+    public var timeZone: TimeZone = .current
 
     /// The JDBC settings CloverDX uses for its system database. The password is a secret: never logged.
     public struct SystemDatabaseSettings: Sendable, Equatable {
@@ -61,6 +64,7 @@ public struct CloverInstallation: Sendable {
         public static let restURL = "clover.mcp.sidecar.rest.url"
         public static let restUser = "clover.mcp.sidecar.rest.user"
         public static let restPassword = "clover.mcp.sidecar.rest.password"
+        public static let timeZone = "clover.mcp.sidecar.timezone"
     }
 
     /// Works out the installation from the configuration. `configurationFile` is the clover.properties
@@ -93,9 +97,23 @@ public struct CloverInstallation: Sendable {
             apiURL: values["clover.mcp.customer.portal.api.url"].flatMap(URL.init(string:)),
             email: values["clover.mcp.support.email"].flatMap { $0.isEmpty ? nil : $0 },
             rateLimitMilliseconds: rateLimit)
-        return CloverInstallation(home: home, serverLogs: serverLogs, tomcatLogs: tomcatLogs, jobLogs: jobLogs,
-                                  sandboxes: sandboxes, systemDatabase: database, restAPI: rest, supportPortal: portal,
-                                  nodeID: values["cluster.node.id"] ?? "node01")
+        var installation = CloverInstallation(home: home, serverLogs: serverLogs, tomcatLogs: tomcatLogs, jobLogs: jobLogs,
+                                              sandboxes: sandboxes, systemDatabase: database, restAPI: rest, supportPortal: portal,
+                                              nodeID: values["cluster.node.id"] ?? "node01")
+        if let zone = values[Key.timeZone].flatMap(Self.timeZone(named:)) { installation.timeZone = zone }
+        return installation
+    }
+
+    /// A zone by IANA name (`Europe/Prague`), `UTC`, or a fixed offset (`+01:00`, `-0530`).
+    public static func timeZone(named name: String) -> TimeZone? {
+        let text = name.trimmingCharacters(in: .whitespaces)
+        if let first = text.first, first == "+" || first == "-" {
+            let digits = text.dropFirst().filter { $0 != ":" }
+            guard digits.count == 4, digits.allSatisfy(\.isASCII), let hours = Int(digits.prefix(2)), let minutes = Int(digits.suffix(2)),
+                  hours <= 18, minutes < 60 else { return nil }
+            return TimeZone(secondsFromGMT: (first == "-" ? -1 : 1) * (hours * 3_600 + minutes * 60))
+        }
+        return TimeZone(identifier: text)
     }
 }
 

@@ -22,7 +22,8 @@ public struct CloverHostServices: Sendable {
 
         let catalogue = LogCatalogue(roots: LogRoots(cloverLogs: installation.serverLogs?.path,
                                                      tomcatLogs: installation.tomcatLogs?.path,
-                                                     jobLogs: installation.jobLogs?.path))
+                                                     jobLogs: installation.jobLogs?.path,
+                                                     serverTimeZone: installation.timeZone))
         services += LogServices.all(catalogue)
 
         var database: (any SystemDatabase)?

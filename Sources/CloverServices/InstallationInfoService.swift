@@ -20,6 +20,10 @@ struct InstallationInfoService: HostService {
             "sandboxes": path(installation.sandboxes),
             "systemDatabase": installation.systemDatabase.map { ["engine": .string($0.engine)] } ?? .null,
             "restAPI": installation.restAPI.map { .string($0.baseURL.absoluteString) } ?? .null,
+            "timeZone": [
+                "id": .string(installation.timeZone.identifier),
+                "utcOffsetSeconds": .int(Int64(installation.timeZone.secondsFromGMT())),
+            ],
         ]
         info["supportPortal"] = [
             "configured": .bool(installation.supportPortal.apiURL != nil || installation.supportPortal.email != nil),

@@ -19,6 +19,8 @@ struct InstallationFiles {
             temp.default=/var/cloverdata/tempspaces
 
             cluster.node.id=\(DemoCatalogue.nodeId)
+            # The server's time zone, for cloverdx-mcp: CloverDX logs local time without a zone.
+            clover.mcp.sidecar.timezone=\(model.clock.iso(0).suffix(6))
             cluster.enabled=false
             cluster.http.url=http://localhost:8080/clover
 

@@ -31,6 +31,48 @@ public enum PluginJSON: Sendable, Hashable, Codable {
         return nil
     }
 
+    public var doubleValue: Double? {
+        if case .number(let n) = self { return n }
+        return nil
+    }
+
+    /// The number, when it is a whole one that fits an Int64.
+    public var int64Value: Int64? {
+        if case .number(let n) = self, n.rounded() == n, abs(n) < 9.2e18 { return Int64(n) }
+        return nil
+    }
+
+    public var boolValue: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
+
+    public var arrayValue: [PluginJSON]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+
+    public var objectValue: [String: PluginJSON]? {
+        if case .object(let o) = self { return o }
+        return nil
+    }
+
+    public subscript(index: Int) -> PluginJSON? {
+        if case .array(let a) = self, a.indices.contains(index) { return a[index] }
+        return nil
+    }
+
+    /// The value as text for a table cell: strings as they are, numbers without a needless `.0`, null empty.
+    public var cellText: String {
+        switch self {
+        case .null: return ""
+        case .string(let s): return s
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let n): return n.rounded() == n && abs(n) < 1e15 ? String(Int64(n)) : String(n)
+        default: return text
+        }
+    }
+
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from support import BIN, REPO_ROOT, ServerFactory, ServerProcess, library
+import os
+
+from support import BIN, REPO_ROOT, ServerFactory, ServerProcess, library, run_cli
+
+# The demo every tool-group test reads: fixed seed and length, so its story (failed runs, incidents,
+# failed logins) is the same in every run; generated once per test session.
+DEMO_ARGS = ["--days", "3", "--seed", "11"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -48,3 +54,31 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo installation with its system database in SQLite (the embedded default)."""
+    directory = tmp_path_factory.mktemp("demo-sqlite") / "clover"
+    result = run_cli(["demo", "init", str(directory), *DEMO_ARGS], timeout=300)
+    assert result.returncode == 0, result.stderr
+    return directory
+
+
+@pytest.fixture(scope="session")
+def demo_postgres(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same demo with its system database loaded into the PostgreSQL of `scripts/with-postgres`
+    ($CLOVERDX_MCP_TEST_POSTGRES_URL, which `scripts/test` always sets)."""
+    url = os.environ.get("CLOVERDX_MCP_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("no PostgreSQL: run under scripts/with-postgres (scripts/test does)")
+    directory = tmp_path_factory.mktemp("demo-postgres") / "clover"
+    result = run_cli(["demo", "init", str(directory), *DEMO_ARGS, "--postgres", url], timeout=300)
+    assert result.returncode == 0, result.stderr
+    return directory
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def demo_any(request: pytest.FixtureRequest) -> Path:
+    """Each test that takes this runs on both system-database engines."""
+    return request.getfixturevalue(f"demo_{request.param}")

@@ -66,6 +66,21 @@ def faulty_entry(**fields: Any) -> dict[str, Any]:
     return plugin_entry("faulty", "FaultyTestPlugin", **fields)
 
 
+def repo_entries(*plugin_ids: str) -> list[dict[str, Any]]:
+    """Entries of the repository's plugins.json (the CloverDX tool groups, their grants and settings),
+    with absolute library paths; only `plugin_ids` when given."""
+    entries = []
+    for entry in json.loads((REPO_ROOT / "plugins.json").read_text())["plugins"]:
+        if plugin_ids and entry["id"] not in plugin_ids:
+            continue
+        entry = dict(entry)
+        entry["path"] = library(entry.pop("library"))
+        entries.append(entry)
+    missing = set(plugin_ids) - {entry["id"] for entry in entries}
+    assert not missing, f"not in plugins.json: {missing}"
+    return entries
+
+
 def default_entries() -> list[dict[str, Any]]:
     return [hello_entry(), echo_entry(), faulty_entry()]
 
@@ -216,6 +231,13 @@ class ServerFactory:
             server.wait_listening()
         server.plugins_path = path  # type: ignore[attr-defined]
         return server
+
+    def demo(self, installation: Path, *plugin_ids: str, env: dict[str, str] | None = None,
+             extra_args: Iterable[str] = ()) -> ServerProcess:
+        """An HTTP server on a demo installation (see the `demo` fixtures) with the repository's
+        plugins `plugin_ids` (all when none are named)."""
+        return self.http(repo_entries(*plugin_ids), env=env,
+                         extra_args=["--config", str(installation / "conf" / "clover.properties"), *extra_args])
 
     def stdio(self, entries: Iterable[dict[str, Any]] | None = None, *, env: dict[str, str] | None = None,
               plugins_file: Path | None = None) -> ServerProcess:

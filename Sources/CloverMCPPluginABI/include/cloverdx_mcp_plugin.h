@@ -140,7 +140,8 @@ typedef struct cdxmcp_host_api {
      *
      * Services, their grant in plugins.json, request and response (fields in [] are optional):
      *  "installation.info"  grant "installation.read"
-     *      {} -> {"nodeId", "serverLogs", "tomcatLogs", "jobLogs", "sandboxes", "systemDatabase":{"engine"}, "restAPI"}
+     *      {} -> {"nodeId", "serverLogs", "tomcatLogs", "jobLogs", "sandboxes", "systemDatabase":{"engine"}, "restAPI",
+     *             "timeZone":{"id", "utcOffsetSeconds"}}  (the zone of the server's local times in logs and the database)
      *  "logs.list"          grant "logs.read"
      *      {} -> {"logs":[{"id","category","files":[{"name","bytes"}],"bytes","firstTime","lastTime"}]}
      *  "logs.search"        grant "logs.read"

@@ -140,6 +140,7 @@ let package = Package(
         .testTarget(name: "HostConfigurationTests", dependencies: ["HostConfiguration"]),
         .testTarget(name: "CloverInstallationTests", dependencies: ["CloverInstallation", "HostConfiguration"]),
         .testTarget(name: "LogCatalogueTests", dependencies: ["LogCatalogue"]),
+        .testTarget(name: "CloverPluginSupportTests", dependencies: ["CloverPluginSupport", "PluginKit"]),
         .testTarget(
             name: "SystemDatabaseTests",
             dependencies: [

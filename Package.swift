@@ -28,12 +28,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.1.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
@@ -54,6 +55,18 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // OAuth 2.1 resource server in front of the HTTP transport: bearer tokens (JWT or introspection),
+        // protected-resource metadata, the authorization server's metadata mirrored at our origin.
+        .target(
+            name: "MCPAuth",
+            dependencies: [
+                "MCPProtocol", "MCPTransport", "HostConfiguration", "CurlHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Loader, registry, plugins.json, host function table, call pool, reload.
@@ -86,6 +99,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // SQL over structured logs: one log's window loaded into in-memory SQLite, queried through the read-only guard.
+        .target(
+            name: "LogTables",
+            dependencies: [
+                "LogCatalogue", "SystemDatabase",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
         // Outbound HTTP over libcurl, only to configured bases.
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"], path: "Sources/CCurlShim"),
@@ -101,7 +122,7 @@ let package = Package(
         // The host services plugins call (logs, SQL, HTTP, installation), over the modules above.
         .target(
             name: "CloverServices",
-            dependencies: ["PluginHost", "MCPProtocol", "CloverInstallation", "LogCatalogue", "SystemDatabase", "CurlHTTP"]
+            dependencies: ["PluginHost", "MCPProtocol", "CloverInstallation", "HostConfiguration", "LogCatalogue", "LogTables", "SystemDatabase", "CurlHTTP"]
         ),
         // The Swift helper for plugin authors: no raw pointers, Codable arguments.
         .target(name: "PluginKit", dependencies: ["CloverMCPPluginABI"]),
@@ -109,9 +130,10 @@ let package = Package(
         .executableTarget(
             name: "cloverdx-mcp",
             dependencies: [
-                "HostConfiguration", "MCPProtocol", "MCPTransport", "PluginHost", "CloverInstallation", "CloverServices",
+                "HostConfiguration", "MCPProtocol", "MCPTransport", "MCPAuth", "PluginHost", "CloverInstallation", "CloverServices",
                 "DemoInstallation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -138,8 +160,13 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["PluginHost", "MCPProtocol", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         .testTarget(name: "MCPProtocolTests", dependencies: ["MCPProtocol"]),
         .testTarget(name: "HostConfigurationTests", dependencies: ["HostConfiguration"]),
+        .testTarget(
+            name: "MCPAuthTests",
+            dependencies: ["MCPAuth", "MCPProtocol", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "CloverInstallationTests", dependencies: ["CloverInstallation", "HostConfiguration"]),
         .testTarget(name: "LogCatalogueTests", dependencies: ["LogCatalogue"]),
+        .testTarget(name: "LogTablesTests", dependencies: ["LogTables", "LogCatalogue", "SystemDatabase"]),
         .testTarget(name: "CloverPluginSupportTests", dependencies: ["CloverPluginSupport", "PluginKit"]),
         .testTarget(
             name: "SystemDatabaseTests",

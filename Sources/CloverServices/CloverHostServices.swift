@@ -1,8 +1,10 @@
 import CloverInstallation
 import CurlHTTP
 import Foundation
+import HostConfiguration
 import Logging
 import LogCatalogue
+import LogTables
 import PluginHost
 import SystemDatabase
 
@@ -15,9 +17,14 @@ public struct CloverHostServices: Sendable {
     public let database: (any SystemDatabase)?
     /// What could not be offered, for the log and `doctor`.
     public let problems: [String]
+    /// The plugins "host.info" reports: attach the registry once it is made.
+    public let plugins = PluginInventory()
 
-    public init(installation: CloverInstallation, version: String, logger: Logger) {
+    /// - Parameter configuration: the host's configuration, for "config.effective" and the sandbox file filters.
+    public init(installation: CloverInstallation, configuration: HostConfiguration = HostConfiguration(), version: String, logger: Logger) {
         var services: [any HostService] = [InstallationInfoService(installation: installation)]
+        services.append(ConfigurationService(configuration: configuration))
+        services.append(HostInfoService(version: version, started: Date(), plugins: plugins))
         var problems: [String] = []
 
         let catalogue = LogCatalogue(roots: LogRoots(cloverLogs: installation.serverLogs?.path,
@@ -25,6 +32,7 @@ public struct CloverHostServices: Sendable {
                                                      jobLogs: installation.jobLogs?.path,
                                                      serverTimeZone: installation.timeZone))
         services += LogServices.all(catalogue)
+        services.append(LogTableService(tables: LogTables(catalogue: catalogue)))
 
         var database: (any SystemDatabase)?
         if let settings = installation.systemDatabase {
@@ -38,6 +46,8 @@ public struct CloverHostServices: Sendable {
             problems.append("system database: no jdbc.url in the configuration")
         }
         if let database { services += SQLServices.all(database) }
+        services += SandboxServices.all(SandboxCatalogue(database: database, installation: installation), filter: SandboxFileFilter(configuration: configuration),
+                                        masking: SecretMasking(privateKeys: PrivateProperties(listed: configuration[PrivateProperties.configurationKey])))
 
         if let rest = installation.restAPI {
             let credentials = rest.username.map { BasicCredentials(user: $0, password: rest.password ?? "") }

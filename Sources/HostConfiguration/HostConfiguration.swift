@@ -20,6 +20,9 @@ public struct HostConfiguration: Sendable {
     /// Why a configuration cannot be used.
     public struct Invalid: Error, CustomStringConvertible, Sendable {
         public let description: String
+
+        /// An error saying `description`, for modules that read their own keys.
+        public init(description: String) { self.description = description }
     }
 
     /// Layers the sources. A properties file that is named but missing is an error; no file is fine.

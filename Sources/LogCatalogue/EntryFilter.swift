@@ -14,14 +14,19 @@ final class EntryFilter {
     /// built. A regex without special characters is this text alone, and no regex runs.
     private let regexLiteral: ByteNeedle?
 
+    /// Entries without a timestamp pass a time range (for readers that report them rather than lose them).
+    private let passesUntimed: Bool
+
     static let maximumPatternLength = 1_000
 
-    init(from: LogTimestamp? = nil, to: LogTimestamp? = nil, levels: Set<LogLevel> = [], text: String? = nil, regex: String? = nil) throws {
+    init(from: LogTimestamp? = nil, to: LogTimestamp? = nil, levels: Set<LogLevel> = [], text: String? = nil, regex: String? = nil,
+         passesUntimed: Bool = false) throws {
         if let from, let to, from > to {
             throw LogCatalogueError(.invalidQuery, "from (\(from)) is after to (\(to)); swap them")
         }
         self.from = from
         self.to = to
+        self.passesUntimed = passesUntimed
         self.levels = levels
         if let text, !text.isEmpty {
             guard text.utf8.count <= Self.maximumPatternLength else {
@@ -57,9 +62,9 @@ final class EntryFilter {
 
     var hasTimeRange: Bool { from != nil || to != nil }
 
-    func matches(_ entry: EntryBuffer, format: LogFormat) -> Bool {
+    func matches(_ entry: EntryBuffer, format: LogFormat, isCancelled: () -> Bool = { false }) throws -> Bool {
         if hasTimeRange {
-            guard let timestamp = entry.timestamp else { return false }
+            guard let timestamp = entry.timestamp else { return passesUntimed }
             if let from, timestamp < from { return false }
             if let to, timestamp > to { return false }
         }
@@ -71,13 +76,42 @@ final class EntryFilter {
         if unicodeText != nil || regex != nil {
             let string = String(decoding: entry.bytes, as: UTF8.self)
             if let unicodeText, string.range(of: unicodeText, options: [.caseInsensitive]) == nil { return false }
-            if let regex, regex.firstMatch(in: string, range: NSRange(string.startIndex..., in: string)) == nil { return false }
+            if let regex, try !Self.matches(regex, string, isCancelled: isCancelled) { return false }
         }
         return true
     }
 }
 
 extension EntryFilter {
+    /// The longest an ICU match may run on one entry (at most 16 KiB): patterns with nested
+    /// quantifiers such as `(a+)+$` backtrack exponentially, and ICU offers no other way to stop them.
+    static let regexTimeLimitPerEntry: Duration = .milliseconds(250)
+
+    /// Whether `regex` matches `string`, giving up (with an error that says why) when one entry takes
+    /// longer than ``regexTimeLimitPerEntry`` or the search is cancelled.
+    static func matches(_ regex: NSRegularExpression, _ string: String, isCancelled: () -> Bool) throws -> Bool {
+        var found = false
+        var abandoned = false
+        let start = ContinuousClock.now
+        // `.reportProgress` makes ICU call back during a long match, the only point where it can be stopped.
+        // The block runs before enumerateMatches returns, though its type says it may escape.
+        withoutActuallyEscaping(isCancelled) { isCancelled in
+            regex.enumerateMatches(in: string, options: [.reportProgress], range: NSRange(string.startIndex..., in: string)) { match, _, stop in
+                if match != nil {
+                    found = true
+                    stop.pointee = true
+                } else if ContinuousClock.now - start > regexTimeLimitPerEntry || isCancelled() {
+                    abandoned = true
+                    stop.pointee = true
+                }
+            }
+        }
+        guard abandoned else { return found }
+        if isCancelled() { throw CancellationError() }
+        throw LogCatalogueError(.invalidQuery, "regex \"\(regex.pattern)\" needs more than \(regexTimeLimitPerEntry) on a single log entry, "
+            + "so the search was stopped: nested quantifiers such as (a+)+ backtrack without end; simplify it (for example a+ instead of (a+)+)")
+    }
+
     /// The longest run of plain characters (3 bytes or more) that every match of `pattern` must contain,
     /// or nil when none can be told for sure. Only the top level of a pattern without alternation counts:
     /// a character followed by `?`, `*` or `{` may be absent, groups and classes are skipped, and inline

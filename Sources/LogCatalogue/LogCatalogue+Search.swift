@@ -166,7 +166,7 @@ extension LogCatalogue {
     }
 
     /// The log with `id`, refused when every one of its files lies outside its directory.
-    private func readableDescriptor(_ id: String) throws -> LogDescriptor {
+    func readableDescriptor(_ id: String) throws -> LogDescriptor {
         let descriptor = try descriptor(for: id, withTimes: false)
         if descriptor.files.isEmpty {
             throw LogCatalogueError(.outsideRoot, "every file of log \"\(id)\" (\(descriptor.refusedFiles.joined(separator: ", "))) resolves outside "

@@ -64,7 +64,7 @@ final class LogScan {
             }
             defer { finish(file, reader, reachedEnd: scanner.reachedEnd) }
             while try scanner.next() {
-                guard filter.matches(scanner.current, format: descriptor.format) else { continue }
+                guard try filter.matches(scanner.current, format: descriptor.format, isCancelled: isCancelled) else { continue }
                 switch try visit(scanner.current, file) {
                 case .take:
                     continue

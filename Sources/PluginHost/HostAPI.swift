@@ -44,12 +44,6 @@ extension PluginCall {
 
 /// The function table every plugin receives. One instance for the process, never freed.
 enum HostAPI {
-    /// Keys whose values are never handed to plugins, after CloverDX's `private.properties` rule.
-    static func isSecretKey(_ key: String) -> Bool {
-        let lower = key.lowercased()
-        return ["password", "secret", "token", "credential"].contains { lower.contains($0) }
-    }
-
     /// Written once before any plugin sees it, read-only afterwards.
     nonisolated(unsafe) static let table: UnsafePointer<cdxmcp_host_api> = {
         let table = UnsafeMutablePointer<cdxmcp_host_api>.allocate(capacity: 1)
@@ -71,9 +65,11 @@ enum HostAPI {
         table.pointee.config_get = { handlePointer, key, keyLength, buffer, capacity in
             guard let handle = PluginHandle.from(handlePointer) else { return -1 }
             let name = HostAPI.string(key, keyLength)
-            guard !HostAPI.isSecretKey(name), let value = handle.configuration(name) else { return -1 }
-            let bytes = Array(value.utf8)
-            if let buffer, capacity > 0 {
+            // Private keys are refused outright; other values lose any credentials a URL carries.
+            let privateKeys = PrivateProperties(listed: handle.configuration(PrivateProperties.configurationKey))
+            guard !privateKeys.isPrivate(name), let value = handle.configuration(name) else { return -1 }
+            let bytes = Array(privateKeys.shown(name, value).utf8)
+            if let buffer, capacity > 0, !bytes.isEmpty {
                 bytes.withUnsafeBufferPointer { source in
                     UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress!, byteCount: min(capacity, bytes.count))
                 }

@@ -17,9 +17,11 @@ public struct PluginEntry: Sendable, Equatable {
     public var grants: [String]
     /// Overrides the host's per-call timeout for this plugin.
     public var timeoutMilliseconds: Int?
+    /// OAuth scopes a caller must hold to see and call this plugin's tools, resources and prompts.
+    public var scopes: [String]
 
     public init(id: String, library: String? = nil, path: String? = nil, enabled: Bool = true, settings: JSONValue = .emptyObject,
-                sha256: String? = nil, grants: [String] = [], timeoutMilliseconds: Int? = nil) {
+                sha256: String? = nil, grants: [String] = [], timeoutMilliseconds: Int? = nil, scopes: [String] = []) {
         self.id = id
         self.library = library
         self.path = path
@@ -28,6 +30,7 @@ public struct PluginEntry: Sendable, Equatable {
         self.sha256 = sha256
         self.grants = grants
         self.timeoutMilliseconds = timeoutMilliseconds
+        self.scopes = scopes
     }
 }
 
@@ -85,7 +88,7 @@ public struct PluginManifest: Sendable, Equatable {
     private static func parseEntry(_ item: JSONValue, index: Int, source: String) throws -> PluginEntry {
         let at = "\(source): plugins[\(index)]"
         guard let members = item.objectValue else { throw Invalid(description: "\(at) must be an object") }
-        let known: Set<String> = ["id", "library", "path", "enabled", "settings", "sha256", "grants", "timeoutMs", "description"]
+        let known: Set<String> = ["id", "library", "path", "enabled", "settings", "sha256", "grants", "timeoutMs", "description", "scopes"]
         if let unknown = members.keys.first(where: { !known.contains($0) }) {
             throw Invalid(description: "\(at): unknown field \"\(unknown)\" (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -122,13 +125,22 @@ public struct PluginManifest: Sendable, Equatable {
             }
             grants = list
         }
+        var scopes: [String] = []
+        if let value = members["scopes"] {
+            // RFC 6749 scope tokens: printable ASCII without space, quote or backslash.
+            guard let list = value.arrayValue?.compactMap(\.stringValue), list.count == value.arrayValue?.count,
+                  list.allSatisfy({ !$0.isEmpty && $0.unicodeScalars.allSatisfy { (0x21...0x7E).contains($0.value) && $0 != "\"" && $0 != "\\" } }) else {
+                throw Invalid(description: "\(at2): \"scopes\" must be an array of OAuth scope names such as \"cloverdx.logs\"")
+            }
+            scopes = list
+        }
         var timeout: Int?
         if let value = members["timeoutMs"] {
             guard let ms = value.intValue, ms > 0 else { throw Invalid(description: "\(at2): \"timeoutMs\" must be a positive integer") }
             timeout = Int(ms)
         }
         return PluginEntry(id: id, library: library, path: path, enabled: enabled, settings: settings,
-                           sha256: sha256, grants: grants, timeoutMilliseconds: timeout)
+                           sha256: sha256, grants: grants, timeoutMilliseconds: timeout, scopes: scopes)
     }
 
     static func isValidID(_ id: String) -> Bool {

@@ -20,6 +20,8 @@ public final class PluginRegistry: MCPCatalog {
     public let changes: ChangeHub
     public let pool: CallPool
     public let defaultTimeout: Duration
+    /// Where the line per tool call goes.
+    public let audit: ToolCallAudit
     private let logger: Logger
     private let state = Mutex(State())
     /// One apply at a time (a file change and SIGHUP may race), so a library is never entered twice.
@@ -38,11 +40,18 @@ public final class PluginRegistry: MCPCatalog {
         let plugin: LoadedPlugin
         let timeout: Duration
         let templates: [(template: JSONValue, matcher: URITemplateMatcher)]
+        /// Scopes from plugins.json that a caller needs to see any of this plugin.
+        let scopes: [String]
+
+        func visible(to client: ClientContext?) -> Bool {
+            client?.principal?.allows(scopes) ?? true
+        }
     }
 
     public init(loader: PluginLoader, changes: ChangeHub, pool: CallPool = CallPool(),
-                defaultTimeout: Duration = .seconds(30), logger: Logger) {
+                defaultTimeout: Duration = .seconds(30), audit: ToolCallAudit = ToolCallAudit(), logger: Logger) {
         self.loader = loader
+        self.audit = audit
         self.changes = changes
         self.pool = pool
         self.defaultTimeout = defaultTimeout
@@ -51,6 +60,15 @@ public final class PluginRegistry: MCPCatalog {
 
     /// The plugins serving now, in plugins.json order.
     public var activePlugins: [LoadedPlugin] { state.withLock { $0.active.map(\.plugin) } }
+
+    /// The scopes the active plugins ask for, in plugins.json order (for the protected-resource metadata).
+    public var pluginScopes: [String] {
+        state.withLock { state in
+            var scopes: [String] = []
+            for scope in state.active.flatMap(\.scopes) where !scopes.contains(scope) { scopes.append(scope) }
+            return scopes
+        }
+    }
 
     /// Makes `manifest` the active set: loads what is newly enabled, unregisters what is gone or
     /// disabled, skips (and reports) what fails. Announces the lists that changed.
@@ -101,7 +119,7 @@ public final class PluginRegistry: MCPCatalog {
                 guard let text = template["uriTemplate"]?.stringValue else { return nil }
                 return (template, URITemplateMatcher(template: text))
             }
-            next.append(ActivePlugin(plugin: plugin, timeout: timeout, templates: templates))
+            next.append(ActivePlugin(plugin: plugin, timeout: timeout, templates: templates, scopes: entry.scopes))
             report.active.append(entry.id)
         }
 
@@ -154,55 +172,76 @@ public final class PluginRegistry: MCPCatalog {
     // MARK: - MCPCatalog
 
     public func listTools(for client: ClientContext) -> [JSONValue] {
-        state.withLock { $0.active.flatMap(\.plugin.tools) }
+        state.withLock { $0.active.filter { $0.visible(to: client) }.flatMap(\.plugin.tools) }
     }
 
     public func listResources(for client: ClientContext) -> [JSONValue] {
-        state.withLock { $0.active.flatMap(\.plugin.resources) }
+        state.withLock { $0.active.filter { $0.visible(to: client) }.flatMap(\.plugin.resources) }
     }
 
     public func listResourceTemplates(for client: ClientContext) -> [JSONValue] {
-        state.withLock { $0.active.flatMap(\.plugin.resourceTemplates) }
+        state.withLock { $0.active.filter { $0.visible(to: client) }.flatMap(\.plugin.resourceTemplates) }
     }
 
     public func listPrompts(for client: ClientContext) -> [JSONValue] {
-        state.withLock { $0.active.flatMap(\.plugin.prompts) }
+        state.withLock { $0.active.filter { $0.visible(to: client) }.flatMap(\.plugin.prompts) }
+    }
+
+    public func requiredScopes(forTool name: String) -> [String] {
+        state.withLock { state in state.toolOwners[name].map { state.active[$0].scopes } ?? [] }
     }
 
     public func callTool(name: String, arguments: JSONValue, context: RequestContext) async throws -> JSONValue {
-        guard let owner = state.withLock({ state in state.toolOwners[name].map { state.active[$0] } }) else {
+        let start = ContinuousClock.now
+        let found = state.withLock { state in state.toolOwners[name].map { state.active[$0] } }
+        var outcome = ToolCallAudit.Outcome.ok
+        defer { audit.record(tool: name, plugin: found?.plugin.id, client: context.client, outcome: outcome, duration: .now - start) }
+        // A tool the caller may not use is reported like a missing one: its existence is not the caller's business.
+        guard let owner = found, owner.visible(to: context.client) else {
+            outcome = found == nil ? .unknownTool : .denied
             throw MCPError.invalidParams("unknown tool \"\(name)\"; tools/list shows the available tools")
         }
+        if let schema = owner.plugin.tools.first(where: { $0["name"]?.stringValue == name })?["inputSchema"],
+           let problem = ToolArgumentCheck.problem(arguments, schema: schema) {
+            outcome = .toolError
+            return Self.toolError("\(name): \(problem)")
+        }
         let argumentBytes = arguments.serialized()
-        let outcome = await invoke(owner, context: context) { descriptor, call in
+        let callOutcome = await invoke(owner, context: context) { descriptor, call in
             guard let entry = descriptor.pointee.call_tool else { return cdxmcp_status(CDXMCP_UNSUPPORTED) }
             return withBuffers(name, argumentBytes) { namePointer, nameLength, argumentsPointer, argumentsLength in
                 entry(descriptor.pointee.context, call, namePointer, nameLength, argumentsPointer, argumentsLength)
             }
         }
-        switch outcome {
+        switch callOutcome {
         case .finished(let status, let call):
             if status == CDXMCP_OK {
                 guard let result = call.result else {
+                    outcome = .toolError
                     return Self.toolError("tool \"\(name)\" of plugin \"\(owner.plugin.id)\" returned no result")
                 }
                 guard result["content"]?.arrayValue != nil else {
+                    outcome = .toolError
                     return Self.toolError("tool \"\(name)\" of plugin \"\(owner.plugin.id)\" returned a result without a \"content\" array")
                 }
+                if result["isError"]?.boolValue == true { outcome = .toolError }
                 return result
             }
+            outcome = context.cancellation.isCancelled ? .cancelled : .toolError
             let message = call.errorMessage ?? "tool \"\(name)\" failed (status \(status)) without a message"
             return Self.toolError(message)
         case .abandoned:
+            outcome = .cancelled
             return Self.toolError("tool \"\(name)\" was cancelled: the server is shutting down")
         case .timedOut:
+            outcome = .timeout
             logger.warning("tool \"\(name)\" of plugin \"\(owner.plugin.id)\" timed out after \(owner.timeout)")
             return Self.toolError("tool \"\(name)\" did not finish within \(Self.format(owner.timeout)) and was cancelled; narrow the request (a shorter time range, fewer rows) and try again")
         }
     }
 
     public func readResource(uri: String, context: RequestContext) async throws -> JSONValue {
-        guard let owner = resourceOwner(uri) else { throw ResourceNotFound(uri: uri) }
+        guard let owner = resourceOwner(uri), owner.visible(to: context.client) else { throw ResourceNotFound(uri: uri) }
         let uriBytes = Array(uri.utf8)
         let outcome = await invoke(owner, context: context) { descriptor, call in
             guard let entry = descriptor.pointee.read_resource else { return cdxmcp_status(CDXMCP_UNSUPPORTED) }
@@ -218,7 +257,7 @@ public final class PluginRegistry: MCPCatalog {
     }
 
     public func getPrompt(name: String, arguments: JSONValue, context: RequestContext) async throws -> JSONValue {
-        guard let owner = state.withLock({ state in state.promptOwners[name].map { state.active[$0] } }) else {
+        guard let owner = state.withLock({ state in state.promptOwners[name].map { state.active[$0] } }), owner.visible(to: context.client) else {
             throw MCPError.invalidParams("unknown prompt \"\(name)\"; prompts/list shows the available prompts")
         }
         if let prompt = owner.plugin.prompts.first(where: { $0["name"]?.stringValue == name }) {
@@ -255,7 +294,7 @@ public final class PluginRegistry: MCPCatalog {
                 return nil
             }
         }
-        guard let owner, owner.plugin.descriptor.pointee.complete != nil else { return empty }
+        guard let owner, owner.visible(to: context.client), owner.plugin.descriptor.pointee.complete != nil else { return empty }
         let requestBytes = request.serialized()
         let outcome = await invoke(owner, context: context) { descriptor, call in
             guard let entry = descriptor.pointee.complete else { return cdxmcp_status(CDXMCP_UNSUPPORTED) }

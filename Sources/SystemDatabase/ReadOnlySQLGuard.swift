@@ -21,9 +21,13 @@ public struct AdmittedStatement: Sendable, Hashable {
 /// `SQLITE_OPEN_READONLY` and `query_only` on SQLite).
 public struct ReadOnlySQLGuard: Sendable {
     public let dialect: SQLDialect
+    /// What the SQL runs against, as refusals name it: "the CloverDX system database".
+    public let subject: String
 
-    public init(dialect: SQLDialect) {
+    /// - Parameter subject: what the SQL runs against, for refusals ("the performance log table").
+    public init(dialect: SQLDialect, subject: String = "the CloverDX system database") {
         self.dialect = dialect
+        self.subject = subject
     }
 
     /// The statement, ready to run, or why it is refused.
@@ -86,7 +90,7 @@ public struct ReadOnlySQLGuard: Sendable {
             "declare", "fetch", "move", "close", "checkpoint", "savepoint", "release":
             throw SQLRejected(
                 .notAQuery,
-                "\(keyword) statements are not allowed: the CloverDX system database is read-only here. \(allowed) Write a SELECT that reads the rows you want to inspect."
+                "\(keyword) statements are not allowed: \(subject) is read-only here. \(allowed) Write a SELECT that reads the rows you want to inspect."
             )
         case "begin", "start", "commit", "end", "rollback", "abort":
             throw SQLRejected(
@@ -114,7 +118,7 @@ public struct ReadOnlySQLGuard: Sendable {
                     let keyword = token.text.uppercased()
                     throw SQLRejected(
                         .dataModifying,
-                        "\(keyword) is not allowed anywhere in the query, including inside WITH: the system database is read-only here. Write a plain SELECT. If \(token.text) is a column or table name, put it in double quotes: \"\(token.text)\"."
+                        "\(keyword) is not allowed anywhere in the query, including inside WITH: \(subject) is read-only here. Write a plain SELECT. If \(token.text) is a column or table name, put it in double quotes: \"\(token.text)\"."
                     )
                 }
                 if token.text == "into" {
@@ -129,7 +133,7 @@ public struct ReadOnlySQLGuard: Sendable {
             {
                 throw SQLRejected(
                     .forbiddenFunction,
-                    "\(token.text)() is not allowed: \(why). Query the tables of the system database instead.")
+                    "\(token.text)() is not allowed: \(why). Query the tables of \(subject) instead.")
             }
         }
     }

@@ -14,7 +14,7 @@ public struct SQLiteSystemDatabase: SystemDatabase {
     public var dialect: SQLDialect { .sqlite }
 
     private let queue: DatabaseQueue
-    private let sqlGuard = ReadOnlySQLGuard(dialect: .sqlite)
+    private let sqlGuard: ReadOnlySQLGuard
 
     /// Opens the file at `path` read-only.
     ///
@@ -42,6 +42,26 @@ public struct SQLiteSystemDatabase: SystemDatabase {
                 .notFound, "Cannot open \(path) as an SQLite database: \(Self.describe(error)). Check jdbc.url in clover.properties.")
         }
         self.path = path
+        sqlGuard = ReadOnlySQLGuard(dialect: .sqlite)
+    }
+
+    /// A database the caller opened and filled (an in-memory table built from a log), queried through
+    /// the same guard, caps and timeout as the system database. The connection is switched to
+    /// `PRAGMA query_only` here, so the walls are the guard and that pragma.
+    ///
+    /// - Parameters:
+    ///   - name: what ``path`` reports, e.g. `:memory:performance`.
+    ///   - subject: what the SQL runs against, as refusals name it: "the performance log table".
+    /// - Throws: `SystemDatabaseError` when the pragma cannot be set.
+    public init(filled queue: DatabaseQueue, name: String, subject: String) throws(SystemDatabaseError) {
+        do {
+            try queue.inDatabase { db in try db.execute(sql: "PRAGMA query_only = ON") }
+        } catch {
+            throw SystemDatabaseError(.unavailable, "Cannot make \(subject) read-only: \(Self.describe(error)).")
+        }
+        self.queue = queue
+        path = name
+        sqlGuard = ReadOnlySQLGuard(dialect: .sqlite, subject: subject)
     }
 
     public func query(_ sql: String, limits: QueryLimits) async throws -> QueryResult {
@@ -59,7 +79,7 @@ public struct SQLiteSystemDatabase: SystemDatabase {
         } catch let error as SystemDatabaseError {
             throw error
         } catch let error as DatabaseError {
-            throw Self.map(error, limits: limits)
+            throw Self.map(error, limits: limits, subject: sqlGuard.subject)
         }
     }
 
@@ -132,7 +152,7 @@ public struct SQLiteSystemDatabase: SystemDatabase {
             }
             return TableSchema.sortedByName(tables)
         } catch let error as DatabaseError {
-            throw Self.map(error, limits: QueryLimits())
+            throw Self.map(error, limits: QueryLimits(), subject: sqlGuard.subject)
         }
     }
 
@@ -163,14 +183,14 @@ public struct SQLiteSystemDatabase: SystemDatabase {
         }
     }
 
-    private static func map(_ error: DatabaseError, limits: QueryLimits) -> SystemDatabaseError {
+    private static func map(_ error: DatabaseError, limits: QueryLimits, subject: String) -> SystemDatabaseError {
         let code = "SQLITE \(error.extendedResultCode.rawValue)"
         switch error.resultCode {
         case .SQLITE_INTERRUPT:
             return .timeout(limits.timeout)
         case .SQLITE_READONLY:
             return SystemDatabaseError(
-                .readOnlyViolation, "SQLite refused to write: the system database is opened read-only. Only SELECT queries are possible.",
+                .readOnlyViolation, "SQLite refused to write: \(subject) is opened read-only. Only SELECT queries are possible.",
                 databaseCode: code)
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return SystemDatabaseError(

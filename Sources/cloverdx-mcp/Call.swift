@@ -31,6 +31,7 @@ struct Call: AsyncParsableCommand {
         let timeout = (try? configuration.int("clover.mcp.sidecar.plugin.timeout.ms", default: 30_000)) ?? 30_000
         let registry = PluginRegistry(loader: host.loader(configuration, logger: logger, services: hostServices.directory), changes: ChangeHub(),
                                       defaultTimeout: .milliseconds(timeout), logger: logger)
+        hostServices.plugins.attach(registry)
         registry.apply(try PluginManifest.load(from: url))
         let context = RequestContext(
             client: ClientContext(revision: .v2026_07_28, logLevel: .info), progressToken: "cli",

@@ -46,7 +46,7 @@ struct HostOptions: ParsableArguments {
     /// The CloverDX installation the configuration describes, and the host services over it.
     func installation(_ configuration: HostConfiguration, logger: Logger) throws -> (CloverInstallation, CloverHostServices) {
         let installation = CloverInstallation.resolve(configuration, configurationFile: try configurationFile())
-        let services = CloverHostServices(installation: installation, version: CloverDXMCP.version, logger: logger)
+        let services = CloverHostServices(installation: installation, configuration: configuration, version: CloverDXMCP.version, logger: logger)
         for problem in services.problems { logger.notice("not offered to plugins: \(problem)") }
         return (installation, services)
     }

@@ -3,6 +3,7 @@ import Foundation
 import HostConfiguration
 import Hummingbird
 import Logging
+import MCPAuth
 import MCPProtocol
 import MCPTransport
 import PluginHost
@@ -46,12 +47,31 @@ struct Serve: AsyncParsableCommand {
         let changes = ChangeHub()
         let registry = PluginRegistry(loader: host.loader(configuration, logger: logger, services: hostServices.directory), changes: changes,
                                       defaultTimeout: .milliseconds(settings.pluginTimeoutMs), logger: logger)
+        hostServices.plugins.attach(registry)
         let reloader = PluginSetReloader(manifestURL: manifestURL, registry: registry, logger: logger)
         guard reloader.reload(reason: "start") else {
             throw ValidationError("\(manifestURL.path) cannot be used; see the error above")
         }
+        // stdio and anonymous HTTP run as the anonymous user; with OAuth each HTTP request runs as its token's subject.
+        let localUser: String
+        var resourceServer: ResourceServer?
+        switch settings.access {
+        case .anonymousOnly(let user):
+            localUser = user
+        case .oauth(let oauth):
+            localUser = oauth.anonymousUser ?? "clover"
+            if !stdio {
+                do {
+                    resourceServer = try ResourceServer(settings: oauth, paths: settings.paths, version: CloverDXMCP.version, logger: logger)
+                } catch {
+                    throw ValidationError(String(describing: error))
+                }
+            }
+        }
         let server = MCPServer(identity: ServerIdentity.cloverDX(version: CloverDXMCP.version), catalog: registry,
-                               options: ServerOptions(pageSize: settings.pageSize), changes: changes)
+                               options: ServerOptions(pageSize: settings.pageSize, cacheScope: resourceServer == nil ? "public" : "private",
+                                                      localPrincipal: .anonymous(user: localUser)),
+                               changes: changes)
         let hangup = SignalReload.install(reloader)
         defer { hangup.cancel() }
 
@@ -66,30 +86,43 @@ struct Serve: AsyncParsableCommand {
             return
         }
 
-        if !settings.isLoopback && !settings.allowUnauthenticatedRemote {
+        // Anonymous access is unauthenticated access, with or without OAuth next to it.
+        let anonymous = resourceServer.map { $0.settings.anonymousUser != nil } ?? true
+        if anonymous && !settings.isLoopback && !settings.allowUnauthenticatedRemote {
             throw ValidationError("""
                 refusing to serve MCP without authentication on \(settings.host): anyone who can reach it could read \
-                the installation's logs and database. Bind 127.0.0.1, or pass --allow-unauthenticated-remote \
+                the installation's logs and database. Bind 127.0.0.1, configure OAuth (clover.mcp.oauth.issuer and \
+                clover.mcp.oauth.resource) without anonymous access, or pass --allow-unauthenticated-remote \
                 (clover.mcp.sidecar.allow.unauthenticated.remote=true) if a proxy in front authenticates.
                 """)
         }
-        if !settings.isLoopback {
-            logger.warning("serving without authentication on \(settings.host); only do this behind an authenticating proxy")
+        if anonymous && !settings.isLoopback {
+            logger.warning("serving without authentication on \(settings.host) (anonymous access as \"\(localUser)\"); only do this behind an authenticating proxy")
+        }
+        if let resourceServer {
+            let fallback = resourceServer.settings.anonymousUser.map { " (requests without a token run as \"\($0)\")" } ?? ""
+            logger.notice("OAuth on: tokens from \(resourceServer.settings.issuer) for \(resourceServer.settings.resource)\(fallback)")
         }
         let endpoint = MCPHTTPEndpoint(
             server: server,
             options: HTTPTransportOptions(paths: settings.paths, maxBodyBytes: settings.maxBodyBytes,
                                           allowedOrigins: Set(settings.allowedOrigins), requireLoopbackHost: settings.isLoopback),
-            logger: logger)
+            logger: logger, authenticator: resourceServer?.authenticator)
         let primaryPath = settings.paths[0]
-        let app = Application(
-            responder: endpoint,
-            configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: nil),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? settings.port
-                logger.notice("cloverdx-mcp \(CloverDXMCP.version) listening on http://\(settings.hostForURL):\(port)\(primaryPath) with \(registry.activePlugins.count) plugins")
-            },
-            logger: logger)
+        let (serverBuilder, scheme) = try ServeTLS.serverBuilder(configuration)
+        func application<Responder: HTTPResponder>(_ responder: Responder) -> any Service where Responder.Context == BasicRequestContext {
+            Application(
+                responder: responder,
+                server: serverBuilder,
+                configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: nil),
+                onServerRunning: { channel in
+                    let port = channel.localAddress?.port ?? settings.port
+                    logger.notice("cloverdx-mcp \(CloverDXMCP.version) listening on \(scheme)://\(settings.hostForURL):\(port)\(primaryPath) with \(registry.activePlugins.count) plugins")
+                },
+                logger: logger)
+        }
+        let app = resourceServer.map { application($0.responder(wrapping: endpoint, pluginScopes: { registry.pluginScopes })) }
+            ?? application(endpoint)
         // Services shut down in reverse order: running calls are told to stop before the server drains.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app), .init(service: ReloaderService(reloader: reloader))]
         if let database = hostServices.database {
@@ -120,6 +153,8 @@ struct ServeSettings {
     var pageSize: Int
     var mcpEnabled: Bool
     var allowUnauthenticatedRemote: Bool
+    /// Anonymous, or OAuth bearer tokens (with or without anonymous access next to them).
+    var access: AccessMode
 
     static let defaultListen = "127.0.0.1:8765"
 
@@ -143,6 +178,7 @@ struct ServeSettings {
             mcpEnabled = try configuration.bool(ConfigKey.enabled, default: true)
             self.allowUnauthenticatedRemote = try allowUnauthenticatedRemote
                 || configuration.bool(ConfigKey.allowUnauthenticatedRemote, default: false)
+            access = try AccessMode.load(configuration)
         } catch let error as HostConfiguration.Invalid {
             throw ValidationError(error.description)
         }

@@ -88,6 +88,21 @@ struct LogSearchTests {
         #expect(error?.code == .invalidQuery)
     }
 
+    @Test func aCatastrophicRegexIsStoppedWithAReason() throws {
+        let fixture = try LogFixture()
+        try fixture.write([cloverLine("2025-03-05 02:00:00,114", String(repeating: "a", count: 64) + "!"),
+                           cloverLine("2025-03-05 02:00:01,114", "aaa")], to: "all.log")
+        let catalogue = fixture.catalogue()
+        let started = ContinuousClock.now
+        // Backtracking (a+)+$ over 64 letters would take longer than the universe is old.
+        let error = #expect(throws: LogCatalogueError.self) { try catalogue.search(LogQuery(logID: "all", regex: "(a+)+$")) }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(error?.code == .invalidQuery && error?.description.contains("nested quantifiers") == true)
+        // The same pattern on entries it can decide quickly still works.
+        try fixture.write([cloverLine("2025-03-05 02:00:01,114", "aaa")], to: "all.log")
+        #expect(try catalogue.search(LogQuery(logID: "all", regex: "(a+)+$")).entries.count == 1)
+    }
+
     @Test func filtersByTextCaseInsensitively() throws {
         let fixture = try LogFixture()
         try Self.serverLog(fixture)

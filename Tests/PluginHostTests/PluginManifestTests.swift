@@ -17,6 +17,14 @@ import TestSupport
         #expect(manifest.plugins[1].sha256 == String(repeating: "a", count: 64))
     }
 
+    @Test func readsScopes() throws {
+        let manifest = try PluginManifest.parse(Data(#"{"plugins":[{"id":"a","library":"X","scopes":["cloverdx.logs","db:read"]}]}"#.utf8))
+        #expect(manifest.plugins[0].scopes == ["cloverdx.logs", "db:read"])
+        #expect(throws: PluginManifest.Invalid.self) {
+            try PluginManifest.parse(Data(#"{"plugins":[{"id":"a","library":"X","scopes":["two words"]}]}"#.utf8))
+        }
+    }
+
     @Test(arguments: [
         ("not json", "not valid JSON"),
         (#"{"plugin":[]}"#, "\"plugins\" array"),

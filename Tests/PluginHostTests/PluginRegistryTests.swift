@@ -54,7 +54,21 @@ func context(_ revision: ProtocolRevision = .v2025_11_25, progressToken: JSONVal
         #expect(result["isError"] == true)
         #expect(result["content"]?.arrayValue?.first?["text"]?.stringValue?.contains("\"name\" must be a string") == true)
         let missing = try await registry.callTool(name: "hello_greet", arguments: [:], context: context())
-        #expect(missing["content"]?.arrayValue?.first?["text"]?.stringValue?.contains("missing required argument \"name\"") == true)
+        #expect(missing["content"]?.arrayValue?.first?["text"]?.stringValue?.contains("\"name\" is required") == true)
+    }
+
+    @Test func toolsOfAPluginNeedItsScopes() async throws {
+        var scoped = hello
+        scoped.scopes = ["cloverdx.hello"]
+        registry.apply(manifest(scoped, echo))
+        let narrow = ClientContext(revision: .v2025_11_25, principal: Principal(subject: "bob", scopes: ["cloverdx.mcp"]))
+        #expect(Set(registry.listTools(for: narrow).compactMap { $0["name"]?.stringValue }) == ["echo_arguments"])
+        #expect(registry.requiredScopes(forTool: "hello_greet") == ["cloverdx.hello"])
+        let call = RequestContext(client: narrow, progressToken: nil, emit: { _ in })
+        await #expect(throws: MCPError.self) { try await registry.callTool(name: "hello_greet", arguments: ["name": "x"], context: call) }
+        let wide = ClientContext(revision: .v2025_11_25, principal: Principal(subject: "bob", scopes: ["cloverdx.hello"]))
+        #expect(registry.listTools(for: wide).count == registry.listTools(for: ClientContext(revision: .v2025_11_25)).count)
+        #expect(registry.pluginScopes == ["cloverdx.hello"])
     }
 
     @Test func unknownToolIsInvalidParams() async {

@@ -97,7 +97,9 @@ typedef struct cdxmcp_host_api {
      * Looks up a configuration key (clover.properties, environment, flags, as the host resolved them).
      * Copies at most buffer_capacity bytes of the value (not NUL-terminated) into buffer and returns
      * the value's full length, so a caller can retry with a bigger buffer; returns -1 if the key is not
-     * set or is a secret (keys matching *password*, *secret*, *token* are never handed to plugins).
+     * set or is private (CloverDX's private.properties rule: keys matching *password*, *secret*, *token*,
+     * *credential*, *private*key*, … or a wildcard listed in the key private.properties are never handed
+     * to plugins). Credentials inside a URL value (user:password@, ?password=) come back as *****.
      */
     int64_t (*config_get)(cdxmcp_plugin_handle *plugin, const char *key, size_t key_len,
                           char *buffer, size_t buffer_capacity);
@@ -155,9 +157,43 @@ typedef struct cdxmcp_host_api {
      *      {"sql", ["maxRows"], ["maxBytes"], ["timeoutMs"]}
      *      -> {"columns":[{"name","type"}], "rows":[[...]], "truncated", ["truncationReason"], "elapsedMs"}
      *  "sql.schema"         grant "sql.read"     {["tablePattern"]} -> {"engine", "tables":[{"name","columns":[{"name","type","nullable"}]}]}
+ *  "logs.table"         grant "logs.read"
+ *      {"log" ("performance", "job-queue", "access", "user-action"), ["from"], ["to"] (server wall clock
+ *       "yyyy-MM-dd HH:mm:ss[.SSS]"), "sql", ["maxRows"] (default 1000), ["maxBytes"], ["timeoutMs"]}
+ *      -> {"table", "columns":[{"name","type"}], "rows":[[...]], "truncated", ["truncationReason"], "loadedRows",
+ *          "loadTruncated", "firstTime", "lastTime", "elapsedMs", "warnings":[...]}
+ *      The window's records of that log, loaded into an in-memory SQLite table named after it ('-' as '_'), queried
+ *      with one read-only SELECT (the system database's guard). Columns: time TEXT "yyyy-MM-dd HH:mm:ss.SSS", then
+ *        performance: the keys of performance.log (hbAge, cGC, wGC, cHeap, wHeap, sysCPU, cCPU, wCPU, jobs, jobQueue,
+ *                     cThread, wThread, swap, cFD, wFD, cUptime, wUptime); NULL where a sample lacks the key
+ *        job_queue:   queued, running, started, cpu, loadStep, queueExecutions, avgCpu, coreLowMem, workerLowMem (0/1),
+ *                     nonBlockedJobs
+ *        access:      client, user, method, path, query, protocol, status, bytes, duration_ms (NULL without %D)
+ *        user_action: user, domain, ip, action, result, message (the rest of the key=value body)
+ *      SQL functions besides SQLite's (window functions included): text REGEXP pattern (ICU syntax, time-bounded),
+ *      percentile(value, fraction 0..1) (nearest rank). Lines that do not parse are counted in "warnings"; loading
+ *      stops at 1,000,000 rows ("loadTruncated", "lastTime" says where: narrow the window).
      *  "http.request"       grant "http.cloverdx"
      *      {"method", "path" (relative to the configured CloverDX base URL), ["headers":{}], ["body"], ["timeoutMs"]}
      *      -> {"status", "headers":{}, "body"}
+     *  "config.effective"   grant "config.read"
+     *      {["prefix"]} -> {"entries":[{"key","value","source",["masked":true]}] (sorted by key), "privatePatterns":[...]}
+     *      (the configuration as the host resolved it; values of private keys are "*****", URL credentials masked)
+     *  "host.info"          grant "installation.read"
+     *      {} -> {"name","version","pid","startedAt","uptimeSeconds","plugins":[{"id","version","tools","resources","prompts"}]}
+     *  "sandboxes.list"     grant "sandboxes.read"
+     *      {} -> {"source":"database"|"folders", "sandboxes":[{"code","name","rootPath","type","owner","suspended","exists"}],
+     *             ["warning"]}
+     *  "sandbox.files"      grant "sandboxes.read"
+     *      {"sandbox", ["path"] (a folder), ["pattern"] (wildcard on the path), ["limit"] (500, at most 5000), ["offset"]}
+     *      -> {"sandbox","path","files":[{"path","bytes","modified"}],"total","offset","truncated",["nextOffset"],"scanLimited"}
+     *  "sandbox.read"       grant "sandboxes.read"
+     *      {"sandbox", "path", ["maxBytes"] (1 MiB, at most 16 MiB), ["offset"]}
+     *      -> {"sandbox","path","bytes" (file size),"offset","text","binary","maskedSecrets","truncated",["nextOffset"]}
+     *      Secret values in the text (properties keys and XML attributes such as password=, by the private.properties
+     *      rule) are replaced by ***** and counted in "maskedSecrets".
+     *      Sandbox paths are relative (no "..", no NUL, not absolute) and must resolve, symlinks followed, inside
+     *      the sandbox; files hidden by clover.mcp.sandbox.allowedFiles/deniedFiles are neither listed nor read.
      * Progress and cancellation of long services follow the call (report_progress, is_cancelled).
      */
     cdxmcp_status (*call_service)(cdxmcp_call *call, const char *service, size_t service_len,

@@ -10,12 +10,16 @@ public struct ClientContext: Sendable {
     public var clientInfo: JSONValue?
     /// Log notifications at or above this level go to the client; nil sends none.
     public var logLevel: LogLevel?
+    /// Who the request runs as; nil on a transport that trusts its caller and was told nothing else.
+    public var principal: Principal?
 
-    public init(revision: ProtocolRevision, capabilities: JSONValue = .emptyObject, clientInfo: JSONValue? = nil, logLevel: LogLevel? = nil) {
+    public init(revision: ProtocolRevision, capabilities: JSONValue = .emptyObject, clientInfo: JSONValue? = nil, logLevel: LogLevel? = nil,
+                principal: Principal? = nil) {
         self.revision = revision
         self.capabilities = capabilities
         self.clientInfo = clientInfo
         self.logLevel = logLevel
+        self.principal = principal
     }
 
     /// The client's name for logs: `clientInfo.name`, or "unknown".

@@ -8,6 +8,8 @@ public final class LegacySession: Sendable {
     public let revision: ProtocolRevision
     public let clientCapabilities: JSONValue
     public let clientInfo: JSONValue?
+    /// The subject that opened the session, when the transport authenticates; nil otherwise.
+    public let owner: String?
     private let state: Mutex<State>
 
     private struct State {
@@ -17,8 +19,9 @@ public final class LegacySession: Sendable {
         var streamSink: (@Sendable (JSONValue) -> Void)?
     }
 
-    public init(id: String, revision: ProtocolRevision, clientCapabilities: JSONValue, clientInfo: JSONValue?) {
+    public init(id: String, revision: ProtocolRevision, clientCapabilities: JSONValue, clientInfo: JSONValue?, owner: String? = nil) {
         self.id = id
+        self.owner = owner
         self.revision = revision
         self.clientCapabilities = clientCapabilities
         self.clientInfo = clientInfo

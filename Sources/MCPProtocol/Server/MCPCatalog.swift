@@ -13,6 +13,13 @@ public protocol MCPCatalog: Sendable {
     func listPrompts(for client: ClientContext) -> [JSONValue]
     func getPrompt(name: String, arguments: JSONValue, context: RequestContext) async throws -> JSONValue
     func complete(_ request: JSONValue, context: RequestContext) async throws -> JSONValue
+    /// Scopes a caller must hold to see and call tool `name` (empty for none or an unknown tool),
+    /// so an HTTP transport can answer `403 insufficient_scope` before dispatching.
+    func requiredScopes(forTool name: String) -> [String]
+}
+
+extension MCPCatalog {
+    public func requiredScopes(forTool name: String) -> [String] { [] }
 }
 
 /// Which list changed; each becomes a `notifications/*/list_changed`.

@@ -31,13 +31,16 @@ public struct ServerOptions: Sendable {
     public var discoverTTLMilliseconds: Int
     /// `cacheScope` of list results: "public" while no caller-specific filtering applies.
     public var cacheScope: String
+    /// Who requests run as when the transport names nobody (stdio, HTTP without authentication).
+    public var localPrincipal: Principal?
 
     public init(pageSize: Int = 100, listTTLMilliseconds: Int = 60_000, discoverTTLMilliseconds: Int = 600_000,
-                cacheScope: String = "public") {
+                cacheScope: String = "public", localPrincipal: Principal? = nil) {
         self.pageSize = max(1, pageSize)
         self.listTTLMilliseconds = listTTLMilliseconds
         self.discoverTTLMilliseconds = discoverTTLMilliseconds
         self.cacheScope = cacheScope
+        self.localPrincipal = localPrincipal
     }
 }
 
@@ -71,7 +74,8 @@ public final class MCPServer: Sendable {
     // MARK: - Handshake era (2024-11-05 … 2025-11-25)
 
     /// Answers `initialize`: negotiates the revision and opens a session (registered in `sessions`).
-    public func initialize(_ request: JSONRPCRequest) throws(MCPError) -> (session: LegacySession, result: JSONValue) {
+    /// - Parameter owner: the subject that opened it; later requests of another subject do not find it.
+    public func initialize(_ request: JSONRPCRequest, owner: String? = nil) throws(MCPError) -> (session: LegacySession, result: JSONValue) {
         guard let params = request.params, params.objectValue != nil else {
             throw .invalidParams("initialize needs params with protocolVersion, capabilities and clientInfo")
         }
@@ -83,7 +87,7 @@ public final class MCPServer: Sendable {
         let revision = ProtocolRevision.handshakeEra.contains(requestedRevision) ? requestedRevision : .latestHandshake
         let session = LegacySession(
             id: LegacySession.newID(), revision: revision,
-            clientCapabilities: params["capabilities"] ?? .emptyObject, clientInfo: params["clientInfo"])
+            clientCapabilities: params["capabilities"] ?? .emptyObject, clientInfo: params["clientInfo"], owner: owner)
         sessions.add(session)
 
         var capabilities: JSONValue = [
@@ -103,10 +107,14 @@ public final class MCPServer: Sendable {
     }
 
     /// Serves one request of an initialized (or initializing) session and returns the response.
-    /// - Parameter emit: where notifications tied to this request go (progress, log messages).
-    public func serve(_ request: JSONRPCRequest, in session: LegacySession,
+    /// - Parameters:
+    ///   - principal: who sent this request (HTTP checks the token on every request); nil for `options.localPrincipal`.
+    ///   - emit: where notifications tied to this request go (progress, log messages).
+    public func serve(_ request: JSONRPCRequest, in session: LegacySession, principal: Principal? = nil,
                       emit: @escaping @Sendable (JSONValue) -> Void) async -> JSONValue {
-        let context = RequestContext(client: session.client, progressToken: request.meta?["progressToken"], emit: emit)
+        var client = session.client
+        client.principal = principal ?? options.localPrincipal
+        let context = RequestContext(client: client, progressToken: request.meta?["progressToken"], emit: emit)
         inFlight.begin(scope: session.id, id: request.id, flag: context.cancellation)
         defer {
             context.finish()
@@ -186,6 +194,8 @@ public final class MCPServer: Sendable {
     public func serveModern(_ request: JSONRPCRequest, client: ClientContext, scope: String,
                             emit: @escaping @Sendable (JSONValue) -> Void,
                             cancellation: CancellationFlag = CancellationFlag()) async -> JSONValue {
+        var client = client
+        if client.principal == nil { client.principal = options.localPrincipal }
         let context = RequestContext(client: client, progressToken: request.meta?["progressToken"],
                                      cancellation: cancellation, emit: emit)
         inFlight.begin(scope: scope, id: request.id, flag: cancellation)

@@ -16,14 +16,17 @@ public struct MCPHTTPEndpoint: HTTPResponder {
     public let server: MCPServer
     public let options: HTTPTransportOptions
     public let logger: Logger
+    /// Checks every request but CORS preflight; nil serves everyone as the server's local principal.
+    public let authenticator: (any RequestAuthenticator)?
 
     static let sessionHeader = HTTPField.Name("Mcp-Session-Id")!
     static let lastEventIDHeader = HTTPField.Name("Last-Event-ID")!
 
-    public init(server: MCPServer, options: HTTPTransportOptions, logger: Logger) {
+    public init(server: MCPServer, options: HTTPTransportOptions, logger: Logger, authenticator: (any RequestAuthenticator)? = nil) {
         self.server = server
         self.options = options
         self.logger = logger
+        self.authenticator = authenticator
     }
 
     public func respond(to request: Request, context: Context) async throws -> Response {
@@ -37,11 +40,20 @@ public struct MCPHTTPEndpoint: HTTPResponder {
         if options.requireLoopbackHost, let authority = request.head.authority, !Self.isLoopback(authority: authority) {
             return Self.rpcError(status: .forbidden, .invalidRequest("host \(authority) is not a loopback name; this server is bound to loopback"))
         }
+        var principal: Principal?
+        if request.method != .options, let authenticator {
+            switch await authenticator.authenticate(request) {
+            case .allowed(let caller): principal = caller
+            case .refused(var refusal):
+                if let origin { addCORS(&refusal.headers, origin: origin, request: request) }
+                return refusal
+            }
+        }
         var response: Response
         switch request.method {
-        case .post: response = try await post(request)
-        case .get: response = get(request)
-        case .delete: response = delete(request)
+        case .post: response = try await post(request, principal: principal)
+        case .get: response = get(request, principal: principal)
+        case .delete: response = delete(request, principal: principal)
         case .options: response = Response(status: .noContent)
         default:
             response = Response(status: .methodNotAllowed, headers: [.allow: "POST, GET, DELETE, OPTIONS"])
@@ -52,7 +64,7 @@ public struct MCPHTTPEndpoint: HTTPResponder {
 
     // MARK: - POST
 
-    private func post(_ request: Request) async throws -> Response {
+    private func post(_ request: Request, principal: Principal?) async throws -> Response {
         if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
             return Self.rpcError(status: .unsupportedMediaType, .invalidRequest("Content-Type must be application/json"))
         }
@@ -70,7 +82,7 @@ public struct MCPHTTPEndpoint: HTTPResponder {
             return Self.rpcError(status: .badRequest, .parseError(error.description))
         }
         if case .array(let items) = json {
-            return await batch(items, request: request)
+            return await batch(items, request: request, principal: principal)
         }
         let message: JSONRPCMessage
         do {
@@ -86,27 +98,27 @@ public struct MCPHTTPEndpoint: HTTPResponder {
             if params?["_meta"]?[ModernMetaKey.protocolVersion] != nil || headerVersion.map({ ProtocolRevision($0).isModern }) == true {
                 return Response(status: .accepted)  // modern notifications over HTTP have nothing to act on (cancel = disconnect)
             }
-            if let id = request.headers[Self.sessionHeader], let session = server.sessions.session(id: id) {
+            if let id = request.headers[Self.sessionHeader], let session = server.sessions.session(id: id), Self.owns(principal, session) {
                 server.receive(notification: method, params: params, in: session)
             }
             return Response(status: .accepted)
         case .request(let rpc):
             if rpc.meta?[ModernMetaKey.protocolVersion] != nil {
-                return await modern(rpc, request: request)
+                return await modern(rpc, request: request, principal: principal)
             }
             if rpc.method == "initialize" {
-                return initialize(rpc)
+                return initialize(rpc, principal: principal)
             }
             if let headerVersion, ProtocolRevision(headerVersion).isModern {
                 return Self.rpcError(status: .badRequest, .invalidParams("missing _meta: a \(headerVersion) request carries \(ModernMetaKey.protocolVersion) in params._meta"), id: rpc.id)
             }
-            return await legacy(rpc, request: request, headerVersion: headerVersion)
+            return await legacy(rpc, request: request, headerVersion: headerVersion, principal: principal)
         }
     }
 
-    private func initialize(_ rpc: JSONRPCRequest) -> Response {
+    private func initialize(_ rpc: JSONRPCRequest, principal: Principal?) -> Response {
         do {
-            let (session, result) = try server.initialize(rpc)
+            let (session, result) = try server.initialize(rpc, owner: principal?.subject)
             logger.info("session \(session.id) opened: \(session.client.clientName) speaks \(session.revision)")
             var response = Self.json(status: .ok, JSONRPCResponse.result(id: rpc.id, result))
             response.headers[Self.sessionHeader] = session.id
@@ -117,11 +129,13 @@ public struct MCPHTTPEndpoint: HTTPResponder {
     }
 
     /// The session a handshake-era request names, or the error response to send instead.
-    private func session(for request: Request, headerVersion: String?, id: MCPProtocol.RequestID?) -> Result<LegacySession, ResponseBox> {
+    private func session(for request: Request, headerVersion: String?, id: MCPProtocol.RequestID?,
+                         principal: Principal?) -> Result<LegacySession, ResponseBox> {
         guard let sessionID = request.headers[Self.sessionHeader] else {
             return .failure(ResponseBox(Self.rpcError(status: .badRequest, MCPError(code: -32000, message: "Bad Request: no Mcp-Session-Id header; send initialize first and repeat the session id it returns"), id: id)))
         }
-        guard let session = server.sessions.session(id: sessionID) else {
+        // Another subject's session is reported as unknown, so session ids cannot be borrowed.
+        guard let session = server.sessions.session(id: sessionID), Self.owns(principal, session) else {
             return .failure(ResponseBox(Self.rpcError(status: .notFound, MCPError(code: -32001, message: "Session not found: it ended or expired; send initialize again"), id: id)))
         }
         if let headerVersion, !ProtocolRevision.handshakeEra.contains(ProtocolRevision(headerVersion)) {
@@ -130,35 +144,52 @@ public struct MCPHTTPEndpoint: HTTPResponder {
         return .success(session)
     }
 
-    private func legacy(_ rpc: JSONRPCRequest, request: Request, headerVersion: String?) async -> Response {
+    private func legacy(_ rpc: JSONRPCRequest, request: Request, headerVersion: String?, principal: Principal?) async -> Response {
         let session: LegacySession
-        switch self.session(for: request, headerVersion: headerVersion, id: rpc.id) {
+        switch self.session(for: request, headerVersion: headerVersion, id: rpc.id, principal: principal) {
         case .success(let found): session = found
         case .failure(let box): return box.response
         }
+        if let refusal = scopeRefusal(rpc, principal: principal, path: request.uri.path) { return refusal }
         let context = session.client
         let wantsStream = (rpc.meta?["progressToken"] != nil || context.logLevel != nil) && Self.acceptsEventStream(request)
         if wantsStream {
-            return streamed { emit in await server.serve(rpc, in: session, emit: emit) }
+            return streamed { emit in await server.serve(rpc, in: session, principal: principal, emit: emit) }
         }
-        return Self.json(status: .ok, await server.serve(rpc, in: session, emit: { _ in }))
+        return Self.json(status: .ok, await server.serve(rpc, in: session, principal: principal, emit: { _ in }))
     }
 
-    private func modern(_ rpc: JSONRPCRequest, request: Request) async -> Response {
-        let client: ClientContext
+    /// A `tools/call` of a tool the caller's scopes do not cover gets the HTTP refusal (403 with the
+    /// scopes to ask for), so clients can step up; the catalog would only say "unknown tool".
+    private func scopeRefusal(_ rpc: JSONRPCRequest, principal: Principal?, path: String) -> Response? {
+        guard rpc.method == "tools/call", let authenticator, let principal, principal.scopes != nil,
+              let name = rpc.params?["name"]?.stringValue else { return nil }
+        let missing = principal.missing(server.catalog.requiredScopes(forTool: name))
+        return missing.isEmpty ? nil : authenticator.insufficientScope(principal, missing: missing, path: path)
+    }
+
+    static func owns(_ principal: Principal?, _ session: LegacySession) -> Bool {
+        session.owner == nil || session.owner == principal?.subject
+    }
+
+    private func modern(_ rpc: JSONRPCRequest, request: Request, principal: Principal?) async -> Response {
+        var found: ClientContext
         do {
             if let meta = rpc.meta, meta[ModernMetaKey.clientCapabilities] != nil,
                let bodyVersion = meta[ModernMetaKey.protocolVersion]?.stringValue {
                 try ModernHeaders.validate(request.headers, request: rpc, bodyVersion: bodyVersion)
             }
-            client = try server.modernClient(for: rpc)
+            found = try server.modernClient(for: rpc)
+            found.principal = principal
         } catch {
             // Envelope and header errors are HTTP errors in 2026-07-28, whatever their JSON-RPC code.
             return Self.rpcError(status: error.code == -32601 ? .notFound : .badRequest, error, id: rpc.id)
         }
+        let client = found
         if rpc.method == "subscriptions/listen" {
             return listen(rpc, client: client)
         }
+        if let refusal = scopeRefusal(rpc, principal: principal, path: request.uri.path) { return refusal }
         let wantsStream = (rpc.meta?["progressToken"] != nil || client.logLevel != nil) && Self.acceptsEventStream(request)
         if wantsStream {
             let cancellation = CancellationFlag()
@@ -172,7 +203,7 @@ public struct MCPHTTPEndpoint: HTTPResponder {
     }
 
     /// A 2025-03-26 batch: an array of requests and notifications in one POST.
-    private func batch(_ items: [JSONValue], request: Request) async -> Response {
+    private func batch(_ items: [JSONValue], request: Request, principal: Principal?) async -> Response {
         guard !items.isEmpty else { return Self.rpcError(status: .badRequest, .invalidRequest("empty batch")) }
         let headerVersion = request.headers[ModernHeaders.protocolVersion].map(ModernHeaders.decode)
         let messages = items.map { item in Result { () throws(MCPError) in try JSONRPCMessage.decode(item) } }
@@ -187,7 +218,7 @@ public struct MCPHTTPEndpoint: HTTPResponder {
             }
         }
         let session: LegacySession
-        switch self.session(for: request, headerVersion: headerVersion, id: nil) {
+        switch self.session(for: request, headerVersion: headerVersion, id: nil, principal: principal) {
         case .success(let found): session = found
         case .failure(let box): return box.response
         }
@@ -198,7 +229,7 @@ public struct MCPHTTPEndpoint: HTTPResponder {
         for message in messages {
             switch message {
             case .failure(let error): responses.append(JSONRPCResponse.error(id: nil, error))
-            case .success(.request(let rpc)): responses.append(await server.serve(rpc, in: session, emit: { _ in }))
+            case .success(.request(let rpc)): responses.append(await server.serve(rpc, in: session, principal: principal, emit: { _ in }))
             case .success(.notification(let method, let params)): server.receive(notification: method, params: params, in: session)
             case .success(.response): break
             }
@@ -233,7 +264,7 @@ public struct MCPHTTPEndpoint: HTTPResponder {
     }
 
     /// GET: a handshake-era session's stream for notifications that belong to no request.
-    private func get(_ request: Request) -> Response {
+    private func get(_ request: Request, principal: Principal?) -> Response {
         if let version = request.headers[ModernHeaders.protocolVersion].map(ModernHeaders.decode), ProtocolRevision(version).isModern {
             return Response(status: .methodNotAllowed, headers: [.allow: "POST"])
         }
@@ -241,7 +272,7 @@ public struct MCPHTTPEndpoint: HTTPResponder {
             return Response(status: .methodNotAllowed, headers: [.allow: "POST, DELETE"])
         }
         let session: LegacySession
-        switch self.session(for: request, headerVersion: nil, id: nil) {
+        switch self.session(for: request, headerVersion: nil, id: nil, principal: principal) {
         case .success(let found): session = found
         case .failure(let box): return box.response
         }
@@ -294,11 +325,12 @@ public struct MCPHTTPEndpoint: HTTPResponder {
 
     // MARK: - DELETE
 
-    private func delete(_ request: Request) -> Response {
+    private func delete(_ request: Request, principal: Principal?) -> Response {
         guard let sessionID = request.headers[Self.sessionHeader] else {
             return Self.rpcError(status: .badRequest, MCPError(code: -32000, message: "Bad Request: no Mcp-Session-Id header"))
         }
-        guard server.sessions.remove(id: sessionID) != nil else {
+        guard let session = server.sessions.session(id: sessionID), Self.owns(principal, session),
+              server.sessions.remove(id: sessionID) != nil else {
             return Self.rpcError(status: .notFound, MCPError(code: -32001, message: "Session not found"))
         }
         logger.info("session \(sessionID) closed by the client")

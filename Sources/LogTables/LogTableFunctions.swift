@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// SQL functions the log tables add to SQLite, which has neither regular expressions nor percentiles:
+/// - `text REGEXP pattern` (and `regexp(pattern, text)`): ICU (Java-like) syntax, as logs.search;
+///   1 when the pattern is found anywhere in the text, NULL when the text is NULL. Each match has a
+///   time budget, so a pathological pattern fails the query instead of hanging it.
+/// - `percentile(value, fraction)`: an aggregate, the nearest-rank percentile of the non-NULL values,
+///   fraction 0…1 (`percentile(duration_ms, 0.95)`); the same rule as the plugins' Statistics.percentile.
+enum LogTableFunctions {
+    static let maximumPatternLength = 1_000
+    /// How long one REGEXP test may take.
+    static let matchBudget: TimeInterval = 0.25
+
+    static func register(in db: Database) {
+        let cache = RegexCache()
+        db.add(function: DatabaseFunction("regexp", argumentCount: 2, pure: true) { values in
+            guard let pattern = String.fromDatabaseValue(values[0]) else {
+                throw DatabaseError(message: "REGEXP needs a text pattern, e.g. path REGEXP '^/clover/api/'")
+            }
+            guard !values[1].isNull else { return nil }
+            let text = String.fromDatabaseValue(values[1]) ?? values[1].description
+            return try matches(cache.regex(pattern), text, pattern: pattern) ? 1 : 0
+        })
+        db.add(function: DatabaseFunction("percentile", argumentCount: 2, pure: true, aggregate: Percentile.self))
+    }
+
+    private static func matches(_ regex: NSRegularExpression, _ text: String, pattern: String) throws -> Bool {
+        let deadline = Date().addingTimeInterval(matchBudget)
+        var found = false
+        var tooSlow = false
+        // `.reportProgress` calls back during a long match, so the budget is checked inside it too.
+        regex.enumerateMatches(in: text, options: [.reportProgress], range: NSRange(text.startIndex..., in: text)) { match, _, stop in
+            if match != nil {
+                found = true
+                stop.pointee = true
+            } else if Date() > deadline {
+                tooSlow = true
+                stop.pointee = true
+            }
+        }
+        if tooSlow {
+            throw DatabaseError(message: "REGEXP pattern \"\(pattern.prefix(100))\" took longer than \(Int(matchBudget * 1000)) ms on one value; "
+                + "simplify it (no nested quantifiers such as (a+)+) or use LIKE")
+        }
+        return found
+    }
+
+    /// Compiled patterns of one database, so a pattern compiles once per query, not once per row.
+    private final class RegexCache: Sendable {
+        private let compiled = Mutex<[String: NSRegularExpression]>([:])
+
+        func regex(_ pattern: String) throws -> NSRegularExpression {
+            if let known = compiled.withLock({ $0[pattern] }) { return known }
+            guard pattern.utf8.count <= LogTableFunctions.maximumPatternLength else {
+                throw DatabaseError(message: "REGEXP pattern is \(pattern.utf8.count) bytes long; at most \(LogTableFunctions.maximumPatternLength) are allowed")
+            }
+            let regex: NSRegularExpression
+            do {
+                regex = try NSRegularExpression(pattern: pattern)
+            } catch {
+                throw DatabaseError(message: "REGEXP pattern \"\(pattern.prefix(200))\" does not compile; use ICU (Java-like) syntax, e.g. '^/clover/api/rest/v1/executions(/[0-9]+)?$'")
+            }
+            compiled.withLock { cache in
+                if cache.count > 64 { cache.removeAll() }
+                cache[pattern] = regex
+            }
+            return regex
+        }
+    }
+
+    /// The nearest-rank percentile of the non-NULL values.
+    private struct Percentile: DatabaseAggregate {
+        private var values: [Double] = []
+        private var fraction: Double?
+
+        init() {}
+
+        mutating func step(_ arguments: [DatabaseValue]) throws {
+            guard let requested = Double.fromDatabaseValue(arguments[1]), (0...1).contains(requested) else {
+                throw DatabaseError(message: "percentile(value, fraction): fraction must be a number from 0 to 1, e.g. percentile(duration_ms, 0.95)")
+            }
+            fraction = requested
+            if let value = Double.fromDatabaseValue(arguments[0]) { values.append(value) }
+        }
+
+        func finalize() throws -> (any DatabaseValueConvertible)? {
+            guard let fraction, !values.isEmpty else { return nil }
+            let sorted = values.sorted()
+            let rank = Int((fraction * Double(sorted.count)).rounded(.up))
+            return sorted[min(max(rank, 1), sorted.count) - 1]
+        }
+    }
+}

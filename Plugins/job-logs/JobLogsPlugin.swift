@@ -9,12 +9,34 @@ struct JobLogsPlugin: Plugin {
 
     init(settings: PluginJSON) {}
 
-    var tools: [ToolDefinition] { [] }
+    var tools: [ToolDefinition] { [JobLogTool.definition] }
+
+    private static let uriPrefix = "cloverdx://jobs/"
+    private static let uriSuffix = "/log"
+
+    var resourceTemplates: [ResourceDefinition] {
+        [ResourceDefinition(uri: "cloverdx://jobs/{runId}/log", name: "job-run-log", title: "Job run log",
+                            description: "The log of one job run as written, its first MiB (job_get_log pages through the rest)")]
+    }
+
+    func readResource(uri: String, call: CallContext) throws -> ResourceContents {
+        guard uri.hasPrefix(Self.uriPrefix), uri.hasSuffix(Self.uriSuffix),
+              let runText = String(uri.dropFirst(Self.uriPrefix.count).dropLast(Self.uriSuffix.count)).removingPercentEncoding,
+              let runId = Int64(runText), runId >= 1 else { throw NotFound() }
+        let page = try JobLogPage.read(runId: runId, cursor: nil, call: call)
+        return ResourceContents(uri: uri, text: page.rendered)
+    }
+
+    /// `runId` of the resource template: the newest run IDs starting with what was typed.
+    func complete(argument: String, value: String, call: CallContext) -> [String] {
+        guard argument == "runId" else { return [] }
+        return RunLookup.recentRunIDs(prefix: value.trimmingCharacters(in: .whitespaces), call: call)
+    }
 }
 
 @_cdecl("cdxmcp_plugin_entry_v1")
 public func jobLogsPluginEntry(host: HostTable, plugin: PluginHandle, settings: SettingsBytes, settingsLength: Int,
-                             descriptor: DescriptorSlot) -> Int32 {
+                               descriptor: DescriptorSlot) -> Int32 {
     PluginExport.start(host, plugin, settings, settingsLength, descriptor) { _, settings in
         JobLogsPlugin(settings: settings)
     }

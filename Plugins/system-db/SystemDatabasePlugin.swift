@@ -2,19 +2,29 @@ import CloverPluginSupport
 import Foundation
 import PluginKit
 
-/// System database: schema and read-only SELECT.
+/// System database: its schema, and read-only SELECTs through the host's guard.
 struct SystemDatabasePlugin: Plugin {
     let id = "system-db"
     let version = "1.0.0"
 
     init(settings: PluginJSON) {}
 
-    var tools: [ToolDefinition] { [] }
+    var tools: [ToolDefinition] { [SchemaTool.definition, QueryTool.definition] }
+
+    var resources: [ResourceDefinition] {
+        [ResourceDefinition(uri: "cloverdx://database/schema", name: "database-schema", title: "System database schema",
+                            description: "The system database's engine, tables and columns, one line per table.")]
+    }
+
+    func readResource(uri: String, call: CallContext) throws -> ResourceContents {
+        guard uri == "cloverdx://database/schema" else { throw NotFound() }
+        return ResourceContents(uri: uri, text: SchemaTool.text(try SchemaTool.load(tablePattern: nil, call: call)))
+    }
 }
 
 @_cdecl("cdxmcp_plugin_entry_v1")
 public func systemDatabasePluginEntry(host: HostTable, plugin: PluginHandle, settings: SettingsBytes, settingsLength: Int,
-                             descriptor: DescriptorSlot) -> Int32 {
+                                      descriptor: DescriptorSlot) -> Int32 {
     PluginExport.start(host, plugin, settings, settingsLength, descriptor) { _, settings in
         SystemDatabasePlugin(settings: settings)
     }

@@ -17,7 +17,8 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
 
 import httpx
 
@@ -105,6 +106,45 @@ def run_cli(args: list[str], *, env: dict[str, str] | None = None, cwd: Path | N
     """Runs the binary once (a CLI command) and returns its outcome."""
     return subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=timeout,
                           env=child_env(env), cwd=str(cwd) if cwd else None, stdin=subprocess.DEVNULL)
+
+
+# --------------------------------------------------------------------------------------------------
+# The CloverDX REST emulator (Tests/emulator)
+
+
+EMULATOR = REPO_ROOT / "Tests" / "emulator" / "cloverdx_rest.py"
+
+
+@contextmanager
+def rest_emulator(demo: Path, user: str = "ops", password: str = "s3cret") -> Iterator[str]:
+    """The REST emulator over `demo` on an ephemeral port, stopped on leaving; yields its base URL (…/clover)."""
+    process = subprocess.Popen([sys.executable, str(EMULATOR), str(demo), "--user", user, "--password", password],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("listening on "), line
+        yield line.split()[-1]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def config_with_rest(directory: Path, demo: Path, base_url: str | None, password: str = "s3cret", *,
+                     extra: dict[str, str] | None = None, database: bool = True, name: str = "clover.properties") -> Path:
+    """The demo's clover.properties plus the sidecar's REST keys (none when `base_url` is None) and
+    `extra` keys, without the jdbc.* lines unless `database`, in a file of its own."""
+    lines = [line for line in (demo / "conf" / "clover.properties").read_text().splitlines()
+             if database or not line.startswith("jdbc.")]
+    if base_url is not None:
+        lines += [f"clover.mcp.sidecar.rest.url={base_url}", "clover.mcp.sidecar.rest.user=ops",
+                  f"clover.mcp.sidecar.rest.password={password}"]
+    lines += [f"{key}={value}" for key, value in (extra or {}).items()]
+    config = directory / name
+    config.write_text("\n".join(lines) + "\n")
+    return config
 
 
 # --------------------------------------------------------------------------------------------------

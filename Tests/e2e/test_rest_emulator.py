@@ -6,41 +6,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 from mcp import Client
 
-from support import REPO_ROOT, ServerFactory, faulty_entry
-
-EMULATOR = REPO_ROOT / "Tests" / "emulator" / "cloverdx_rest.py"
+from support import ServerFactory, config_with_rest, faulty_entry, rest_emulator
 
 
 @pytest.fixture(scope="module")
 def emulator(demo_sqlite: Path) -> Iterator[str]:
     """The emulator on an ephemeral port; yields its base URL (…/clover)."""
-    process = subprocess.Popen([sys.executable, str(EMULATOR), str(demo_sqlite), "--user", "ops", "--password", "s3cret"],
-                               stdout=subprocess.PIPE, text=True)
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        assert line.startswith("listening on "), line
-        yield line.split()[-1]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def config_with_rest(directory: Path, demo: Path, base_url: str, password: str = "s3cret") -> Path:
-    """The demo's clover.properties plus the sidecar's REST keys, in a file of its own."""
-    config = directory / "clover.properties"
-    config.write_text((demo / "conf" / "clover.properties").read_text()
-                      + f"\nclover.mcp.sidecar.rest.url={base_url}\nclover.mcp.sidecar.rest.user=ops\n"
-                      + f"clover.mcp.sidecar.rest.password={password}\n")
-    return config
+    with rest_emulator(demo_sqlite) as url:
+        yield url
 
 
 async def rest(server_url: str, path: str) -> dict:

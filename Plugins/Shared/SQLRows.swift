@@ -1,0 +1,76 @@
+import PluginKit
+
+/// The answer of the host's `sql.query` service (grant `sql.read`): columns, rows read by column
+/// name, and whether the host stopped early. Refusals become `ToolError`s a model can act on.
+public struct SQLRows: Sendable {
+    /// A result column: its name and the engine's type name.
+    public struct Column: Sendable, Encodable, Equatable {
+        public let name: String
+        public let type: String
+    }
+
+    public let columns: [Column]
+    public let rows: [SQLRow]
+    /// True when the query produced more rows than returned.
+    public let truncated: Bool
+    /// `rowLimit`, `byteLimit` or `timeLimit` when `truncated`.
+    public let truncationReason: String?
+    public let elapsedMs: Int64
+
+    /// Runs one read-only query on the system database.
+    /// - Throws: `ToolError.invalidArguments` when the host's guard refuses the SQL (its message says
+    ///   why), `ToolError.failed` when the database fails or the plugin lacks the grant.
+    public static func query(_ sql: String, maxRows: Int? = nil, timeoutMs: Int? = nil, call: CallContext) throws -> SQLRows {
+        var request: [String: PluginJSON] = ["sql": .string(sql)]
+        if let maxRows { request["maxRows"] = .number(Double(maxRows)) }
+        if let timeoutMs { request["timeoutMs"] = .number(Double(timeoutMs)) }
+        let answer: PluginJSON
+        do {
+            answer = try call.service("sql.query", .object(request))
+        } catch let refused as ServiceRefused {
+            if refused.status == cdxmcp_status(CDXMCP_INVALID_ARGUMENTS) { throw ToolError.invalidArguments(refused.message) }
+            throw ToolError.failed("system database: \(refused.message)")
+        }
+        let columns = (answer["columns"]?.arrayValue ?? []).map {
+            Column(name: $0["name"]?.stringValue ?? "", type: $0["type"]?.stringValue ?? "")
+        }
+        var index: [String: Int] = [:]
+        for (position, column) in columns.enumerated() where index[column.name] == nil { index[column.name] = position }
+        let rows = (answer["rows"]?.arrayValue ?? []).map { SQLRow(index: index, values: $0.arrayValue ?? []) }
+        return SQLRows(columns: columns, rows: rows, truncated: answer["truncated"]?.boolValue ?? false,
+                       truncationReason: answer["truncationReason"]?.stringValue, elapsedMs: answer["elapsedMs"]?.int64Value ?? 0)
+    }
+}
+
+/// One result row; values by column name (`null` for a column the query did not select).
+public struct SQLRow: Sendable {
+    let index: [String: Int]
+    /// The values in column order.
+    public let values: [PluginJSON]
+
+    public subscript(column: String) -> PluginJSON {
+        guard let position = index[column], values.indices.contains(position) else { return .null }
+        return values[position]
+    }
+
+    public func string(_ column: String) -> String? {
+        switch self[column] {
+        case .string(let text): return text
+        case .null: return nil
+        case let other: return other.cellText
+        }
+    }
+
+    /// A whole number, also when the engine returned it as text (PostgreSQL numeric beyond a double).
+    public func int(_ column: String) -> Int64? {
+        let value = self[column]
+        if let number = value.int64Value { return number }
+        if let double = value.doubleValue { return Int64(double.rounded()) }
+        return value.stringValue.flatMap { Int64($0) }
+    }
+
+    public func double(_ column: String) -> Double? {
+        let value = self[column]
+        return value.doubleValue ?? value.stringValue.flatMap { Double($0) }
+    }
+}

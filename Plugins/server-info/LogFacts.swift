@@ -1,0 +1,66 @@
+import CloverPluginSupport
+import PluginKit
+
+/// Finds the newest entries of a log that match a pattern: start-up lines tell versions, Java and
+/// command lines. Searches look back a day first, then a week, a month and the whole log, because
+/// the host skips files outside a time range and a start is usually recent.
+struct LogFacts {
+    let call: CallContext
+    /// Each log's last entry time (`yyyy-MM-dd HH:mm:ss.SSS`), from logs.list.
+    let lastTimes: [String: String]
+
+    init(call: CallContext) throws {
+        self.call = call
+        let logs = try call.answer(of: "logs.list")["logs"]?.arrayValue ?? []
+        var lastTimes: [String: String] = [:]
+        for log in logs {
+            if let id = log["id"]?.stringValue { lastTimes[id] = log["lastTime"]?.stringValue ?? "" }
+        }
+        self.lastTimes = lastTimes
+    }
+
+    func has(_ log: String) -> Bool { lastTimes[log] != nil }
+
+    /// The newest entry of `log` whose text matches `regex` (ICU syntax), or nil.
+    func newest(_ log: String, regex: String) throws -> PluginJSON? {
+        guard let last = lastTimes[log] else { return nil }
+        let end = try? ServerTime(timeZone: .current).parse(last, argument: "lastTime")
+        for days in [1.0, 7, 31, nil] {
+            if call.isCancelled { throw ToolError.failed("cancelled") }
+            let from = days.flatMap { days in end.map { $0.adding(seconds: -days * 86_400).text } }
+            if let found = try lastMatch(log, regex: regex, from: from) { return found }
+            if from == nil || end == nil { break }
+        }
+        return nil
+    }
+
+    /// Entries of `log` from `from` for `seconds`, whose text matches `regex`.
+    func entries(_ log: String, regex: String, from: String, seconds: Double) throws -> [PluginJSON] {
+        guard let start = try? ServerTime(timeZone: .current).parse(from, argument: "from") else { return [] }
+        let answer = try call.answer(of: "logs.search", .object([
+            "log": .string(log), "regex": .string(regex), "from": .string(start.text),
+            "to": .string(start.adding(seconds: seconds).text), "limit": .number(200),
+        ]))
+        return answer["entries"]?.arrayValue ?? []
+    }
+
+    private func lastMatch(_ log: String, regex: String, from: String?) throws -> PluginJSON? {
+        var found: PluginJSON?
+        var cursor: String?
+        repeat {
+            var request: [String: PluginJSON] = ["log": .string(log), "regex": .string(regex), "limit": .number(1_000)]
+            if let from { request["from"] = .string(from) }
+            if let cursor { request["cursor"] = .string(cursor) }
+            let page = try call.answer(of: "logs.search", .object(request))
+            if let last = page["entries"]?.arrayValue?.last { found = last }
+            cursor = page["nextCursor"]?.stringValue
+        } while cursor != nil && !call.isCancelled
+        return found
+    }
+}
+
+extension PluginJSON {
+    /// A log entry's message (the text after time, thread, logger and level).
+    var logMessage: String { self["message"]?.stringValue ?? self["text"]?.stringValue ?? "" }
+    var logTime: String? { self["time"]?.stringValue }
+}

@@ -10,9 +10,9 @@ final class EntryFilter {
     /// Text with non-ASCII letters, whose case folding needs Unicode.
     private let unicodeText: String?
     private let regex: NSRegularExpression?
-    /// Text every match of the regex contains: entries without it are passed over before a String is
-    /// built. A regex without special characters is this text alone, and no regex runs.
-    private let regexLiteral: ByteNeedle?
+    /// Texts one of which every match of the regex contains: entries with none of them are passed over
+    /// before a String is built. A regex without special characters is this text alone, and no regex runs.
+    private let regexLiterals: [ByteNeedle]
 
     /// Entries without a timestamp pass a time range (for readers that report them rather than lose them).
     private let passesUntimed: Bool
@@ -44,10 +44,10 @@ final class EntryFilter {
                 throw LogCatalogueError(.invalidQuery, "regex is \(regex.utf8.count) bytes long; at most \(Self.maximumPatternLength) are allowed")
             }
             if regex.utf8.allSatisfy({ !"\\^$.|?*+()[]{}".utf8.contains($0) }) {
-                regexLiteral = ByteNeedle(regex.utf8, caseInsensitive: false)
+                regexLiterals = [ByteNeedle(regex.utf8, caseInsensitive: false)]
                 self.regex = nil
             } else {
-                regexLiteral = Self.requiredLiteral(of: regex).map { ByteNeedle($0, caseInsensitive: false) }
+                regexLiterals = (Self.requiredLiterals(of: regex) ?? []).map { ByteNeedle($0, caseInsensitive: false) }
                 do {
                     self.regex = try NSRegularExpression(pattern: regex, options: [.anchorsMatchLines])
                 } catch {
@@ -55,7 +55,7 @@ final class EntryFilter {
                 }
             }
         } else {
-            regexLiteral = nil
+            regexLiterals = []
             self.regex = nil
         }
     }
@@ -72,7 +72,7 @@ final class EntryFilter {
             guard let level = format.header(entry.firstLine).level, levels.contains(level) else { return false }
         }
         if let text, text.firstIndex(in: entry.bytes) == nil { return false }
-        if let regexLiteral, regexLiteral.firstIndex(in: entry.bytes) == nil { return false }
+        if !regexLiterals.isEmpty, !regexLiterals.contains(where: { $0.firstIndex(in: entry.bytes) != nil }) { return false }
         if unicodeText != nil || regex != nil {
             let string = String(decoding: entry.bytes, as: UTF8.self)
             if let unicodeText, string.range(of: unicodeText, options: [.caseInsensitive]) == nil { return false }
@@ -110,6 +110,90 @@ extension EntryFilter {
         if isCancelled() { throw CancellationError() }
         throw LogCatalogueError(.invalidQuery, "regex \"\(regex.pattern)\" needs more than \(regexTimeLimitPerEntry) on a single log entry, "
             + "so the search was stopped: nested quantifiers such as (a+)+ backtrack without end; simplify it (for example a+ instead of (a+)+)")
+    }
+
+    /// Texts one of which every match of `pattern` contains, or nil when that cannot be told for sure:
+    /// the required literal of each top-level alternative (`Timeout|refused`), with groups of plain
+    /// alternatives expanded into their choices (`HTTP/1\.1 (401|403) ` needs "HTTP/1.1 401 " or
+    /// "HTTP/1.1 403 "), at most 16 in all.
+    static func requiredLiterals(of pattern: String) -> [[UInt8]]? {
+        guard !pattern.contains("(?"), !pattern.contains("\\Q"), let branches = expandedBranches(pattern, budget: 16) else { return nil }
+        var literals: [[UInt8]] = []
+        for branch in branches {
+            guard let literal = requiredLiteral(of: branch) else { return nil }
+            literals.append(literal)
+        }
+        return literals
+    }
+
+    /// `pattern` split at its top-level `|`, then each part's first group of plain alternatives (not
+    /// followed by `?`, `*` or `{`) replaced by each of its choices, recursively; nil past `budget` parts.
+    static func expandedBranches(_ pattern: String, budget: Int) -> [String]? {
+        let characters = Array(pattern)
+        var bars: [Int] = []
+        var firstGroup: (open: Int, close: Int, bars: [Int])?
+        var openStack: [(index: Int, bars: [Int], plain: Bool)] = []
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            switch character {
+            case "\\":
+                if var top = openStack.popLast() {
+                    // An escaped punctuation character is still plain text; a class escape is not.
+                    if index + 1 < characters.count, characters[index + 1].isLetter || characters[index + 1].isNumber { top.plain = false }
+                    openStack.append(top)
+                }
+                index += 2
+                continue
+            case "[":
+                if var top = openStack.popLast() { top.plain = false; openStack.append(top) }
+                // Skip the class as requiredLiteral does: a `]` first in it is a member; nested sets give up.
+                index += 1
+                if index < characters.count, characters[index] == "^" { index += 1 }
+                if index < characters.count, characters[index] == "]" { index += 1 }
+                while index < characters.count, characters[index] != "]" {
+                    if characters[index] == "[" { return nil }
+                    index += characters[index] == "\\" ? 2 : 1
+                }
+            case "(":
+                if var top = openStack.popLast() { top.plain = false; openStack.append(top) }
+                openStack.append((index, [], true))
+            case ")":
+                guard let group = openStack.popLast() else { return nil }
+                let next = index + 1 < characters.count ? characters[index + 1] : " "
+                if firstGroup == nil, group.plain, !group.bars.isEmpty, !"?*{".contains(next) {
+                    firstGroup = (group.index, index, group.bars)
+                }
+            case "|":
+                if var top = openStack.popLast() { top.bars.append(index); openStack.append(top) } else { bars.append(index) }
+            case ".", "^", "$", "?", "*", "+", "{", "}":
+                if var top = openStack.popLast() { top.plain = false; openStack.append(top) }
+            default:
+                break
+            }
+            index += 1
+        }
+        guard openStack.isEmpty else { return nil }
+        if !bars.isEmpty {
+            var parts: [String] = []
+            var start = 0
+            for bar in bars + [characters.count] {
+                guard let expanded = expandedBranches(String(characters[start..<bar]), budget: budget - parts.count) else { return nil }
+                parts += expanded
+                start = bar + 1
+            }
+            return parts.count <= budget ? parts : nil
+        }
+        guard let group = firstGroup else { return [pattern] }
+        let prefix = String(characters[..<group.open]), suffix = String(characters[(group.close + 1)...])
+        var parts: [String] = []
+        var start = group.open + 1
+        for bar in group.bars + [group.close] {
+            guard let expanded = expandedBranches(prefix + String(characters[start..<bar]) + suffix, budget: budget - parts.count) else { return nil }
+            parts += expanded
+            start = bar + 1
+        }
+        return parts.count <= budget ? parts : nil
     }
 
     /// The longest run of plain characters (3 bytes or more) that every match of `pattern` must contain,

@@ -366,3 +366,38 @@ struct LogSearchTests {
         return base64 + String(repeating: "=", count: (4 - base64.count % 4) % 4)
     }
 }
+
+@Suite struct RequiredLiteralsTests {
+    func literals(_ pattern: String) -> [String]? {
+        EntryFilter.requiredLiterals(of: pattern)?.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test func alternativesEachNeedTheirOwnText() {
+        #expect(literals("Too many open files|OutOfMemoryError") == ["Too many open files", "OutOfMemoryError"])
+        #expect(literals(#"HTTP/1\.1 (401|403|404) "#) == ["HTTP/1.1 401 ", "HTTP/1.1 403 ", "HTTP/1.1 404 "])
+        // The longest run of each choice: "runId=" for one, " ABORTED" for the other.
+        #expect(literals(#"runId=\d+ (ERROR|ABORTED)"#) == ["runId=", " ABORTED"])
+        #expect(literals("java\\.lang\\.OutOfMemoryError") == ["java.lang.OutOfMemoryError"])
+    }
+
+    @Test func whatCannotBeToldForSureGivesNoPrefilter() {
+        #expect(literals("ERROR|") == nil)                    // the empty alternative matches anything
+        #expect(literals("ab|cd") == nil)                     // too short to be worth a search
+        #expect(literals("(?i)timeout|refused") == nil)       // inline flags change what letters match
+        #expect(literals("(Timeout|refused)?x") == nil)        // an optional group
+        #expect(literals("(a|b|c|d|e)(f|g|h|i|j)xyz") == nil) // 25 expansions: over the budget
+        #expect(literals("[|]abc|def") == nil)                // a bar inside a class: not split wrongly, no prefilter
+    }
+
+    @Test func searchesWithAlternativesFindEveryMatch() throws {
+        let fixture = try LogFixture()
+        try fixture.write([cloverLine("2025-03-05 02:00:00,114", "GET /a HTTP/1.1 401 12"),
+                           cloverLine("2025-03-05 02:00:01,114", "GET /b HTTP/1.1 200 12"),
+                           cloverLine("2025-03-05 02:00:02,114", "GET /c HTTP/1.1 404 12"),
+                           cloverLine("2025-03-05 02:00:03,114", "Too many open files"),
+                           cloverLine("2025-03-05 02:00:04,114", "OutOfMemoryError")], to: "all.log")
+        let catalogue = fixture.catalogue()
+        #expect(try catalogue.search(LogQuery(logID: "all", regex: #"HTTP/1\.1 (401|403|404) "#)).entries.map(\.line) == [1, 3])
+        #expect(try catalogue.search(LogQuery(logID: "all", regex: "Too many open files|OutOfMemoryError")).entries.map(\.line) == [4, 5])
+    }
+}

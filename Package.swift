@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "SystemDatabasePlugin", type: .dynamic, targets: ["SystemDatabasePlugin"]),
         .library(name: "ServerInfoPlugin", type: .dynamic, targets: ["ServerInfoPlugin"]),
         .library(name: "CloverDXInfoPlugin", type: .dynamic, targets: ["CloverDXInfoPlugin"]),
+        .library(name: "SupportIssuePlugin", type: .dynamic, targets: ["SupportIssuePlugin"]),
         // Plugins that misbehave on purpose, for the loader's tests.
         .library(name: "FaultyTestPlugin", type: .dynamic, targets: ["FaultyTestPlugin"]),
         .library(name: "WrongABITestPlugin", type: .dynamic, targets: ["WrongABITestPlugin"]),
@@ -57,6 +58,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The stdio-to-Streamable-HTTP bridge for desktop apps (`cloverdx-mcp bridge`).
+        .target(
+            name: "MCPBridge",
+            dependencies: ["MCPProtocol", "MCPTransport", "CurlHTTP"]
+        ),
+        // Desktop extensions: the MCPB bundle (a zip with manifest.json) that runs the bridge.
+        // Zip archives (deflate via zlib): desktop extension bundles and support packages.
+        .target(name: "ZipArchive", dependencies: ["CZlib"]),
+        .target(name: "DesktopExtension", dependencies: ["MCPProtocol", "ZipArchive"]),
         // OAuth 2.1 resource server in front of the HTTP transport: bearer tokens (JWT or introspection),
         // protected-resource metadata, the authorization server's metadata mirrored at our origin.
         .target(
@@ -122,7 +132,7 @@ let package = Package(
         // The host services plugins call (logs, SQL, HTTP, installation), over the modules above.
         .target(
             name: "CloverServices",
-            dependencies: ["PluginHost", "MCPProtocol", "CloverInstallation", "HostConfiguration", "LogCatalogue", "LogTables", "SystemDatabase", "CurlHTTP"]
+            dependencies: ["PluginHost", "MCPProtocol", "CloverInstallation", "HostConfiguration", "LogCatalogue", "LogTables", "SystemDatabase", "CurlHTTP", "ZipArchive"]
         ),
         // The Swift helper for plugin authors: no raw pointers, Codable arguments.
         .target(name: "PluginKit", dependencies: ["CloverMCPPluginABI"]),
@@ -131,7 +141,7 @@ let package = Package(
             name: "cloverdx-mcp",
             dependencies: [
                 "HostConfiguration", "MCPProtocol", "MCPTransport", "MCPAuth", "PluginHost", "CloverInstallation", "CloverServices",
-                "DemoInstallation",
+                "DemoInstallation", "MCPBridge", "DesktopExtension", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -149,6 +159,7 @@ let package = Package(
         .target(name: "SystemDatabasePlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/system-db"),
         .target(name: "ServerInfoPlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/server-info"),
         .target(name: "CloverDXInfoPlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/cloverdx-info"),
+        .target(name: "SupportIssuePlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/support-issue"),
 
         .target(name: "HelloSwiftPlugin", dependencies: ["PluginKit"], path: "Plugins/examples/hello-swift"),
         .target(name: "EchoCPlugin", dependencies: ["CloverMCPPluginABI"], path: "Plugins/examples/echo-c", publicHeadersPath: "."),
@@ -179,6 +190,8 @@ let package = Package(
             name: "CloverServicesTests",
             dependencies: ["CloverServices", "CloverInstallation", "DemoInstallation", "HostConfiguration", "PluginHost", "MCPProtocol", "TestSupport"]
         ),
+        .testTarget(name: "MCPBridgeTests", dependencies: ["MCPBridge", "MCPProtocol"]),
+        .testTarget(name: "DesktopExtensionTests", dependencies: ["DesktopExtension", "ZipArchive", "MCPProtocol", "CZlib"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "DemoInstallationTests", dependencies: ["DemoInstallation", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(

@@ -19,6 +19,8 @@ public struct CloverHostServices: Sendable {
     public let problems: [String]
     /// The plugins "host.info" reports: attach the registry once it is made.
     public let plugins = PluginInventory()
+    /// Delivers queued support reports: its `run()` must be running while the server serves.
+    public let support: SupportDesk?
 
     /// - Parameter configuration: the host's configuration, for "config.effective" and the sandbox file filters.
     public init(installation: CloverInstallation, configuration: HostConfiguration = HostConfiguration(), version: String, logger: Logger) {
@@ -58,6 +60,19 @@ public struct CloverHostServices: Sendable {
                 problems.append("REST API: \(error)")
             }
         }
+        var support: SupportDesk?
+        var package: SupportPackage?
+        do {
+            let settings = try SupportSettings(installation: installation, configuration: configuration)
+            let (desk, problem) = settings.desk(version: version, logger: logger)
+            support = desk
+            package = settings.package
+            if let problem { problems.append(problem) }
+        } catch {
+            problems.append("support reports: \(error)")
+        }
+        services += SupportServices.all(desk: support, package: package, rateLimitMs: installation.supportPortal.rateLimitMilliseconds)
+        self.support = support
         self.directory = HostServiceDirectory(services)
         self.database = database
         self.problems = problems

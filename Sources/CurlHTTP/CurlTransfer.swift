@@ -15,6 +15,8 @@ struct CurlTransfer: Sendable {
     var maxResponseBytes: Int
     var caBundlePath: String?
     var userAgent: String
+    /// When set, the body of a non-redirect response goes here as it arrives instead of into `Result.body`.
+    var streamingBody: HTTPBodyStream? = nil
 
     struct Result: Sendable {
         var status: Int
@@ -52,7 +54,7 @@ struct CurlTransfer: Sendable {
     private func run(_ control: CancellationSwitch) -> Swift.Result<Result, any Error> {
         guard let easy = cdxcurl_easy_init() else { return .failure(Failure.setup("libcurl could not be initialised")) }
         defer { curl_easy_cleanup(easy) }
-        let sink = ResponseSink(limit: maxResponseBytes)
+        let sink = ResponseSink(limit: maxResponseBytes, stream: streamingBody)
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         defer { errorBuffer.deallocate() }
@@ -116,8 +118,10 @@ struct CurlTransfer: Sendable {
         try check(cdxcurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout.milliseconds)), "CURLOPT_CONNECTTIMEOUT_MS")
         try check(cdxcurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(timeout.milliseconds)), "CURLOPT_TIMEOUT_MS")
         // Refuses a declared Content-Length over the limit before any body byte arrives; the
-        // write callback enforces it for chunked or lying responses.
-        try check(cdxcurl_setopt_off_t(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxResponseBytes)), "CURLOPT_MAXFILESIZE_LARGE")
+        // write callback enforces it for chunked or lying responses. A stream is not held, so not limited.
+        if streamingBody == nil {
+            try check(cdxcurl_setopt_off_t(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxResponseBytes)), "CURLOPT_MAXFILESIZE_LARGE")
+        }
         try check(cdxcurl_setopt_string(easy, CURLOPT_USERAGENT, userAgent), "CURLOPT_USERAGENT")
         try check(cdxcurl_setopt_slist(easy, CURLOPT_HTTPHEADER, headers), "CURLOPT_HTTPHEADER")
 
@@ -198,14 +202,24 @@ private final class ResponseSink {
     static let headerLimit = 256 << 10
 
     let limit: Int
+    let stream: HTTPBodyStream?
     private(set) var body: [UInt8] = []
     private(set) var headers = HTTPHeaders()
     private(set) var exceeded = false
     private var headerBytes = 0
+    /// The status of the current header block, so a redirect's body is never streamed.
+    private var status = 0
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, stream: HTTPBodyStream?) {
+        self.limit = limit
+        self.stream = stream
+    }
 
     func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if let stream, !(300..<400).contains(status) {
+            stream(status, headers, [UInt8](bytes))
+            return true
+        }
         guard body.count + bytes.count <= limit else {
             exceeded = true
             return false
@@ -227,6 +241,7 @@ private final class ResponseSink {
         let line = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<end]), as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             headers = HTTPHeaders()
+            status = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
         } else if line.first == " " || line.first == "\t" {
             // An obsolete folded continuation: it belongs to the previous field's value.
             if var last = headers.fields.last {

@@ -1,6 +1,10 @@
 import CCurlShim
 import Foundation
 
+/// Receives a response body as it arrives: the response's status and header fields with each chunk.
+/// Called on the transfer's thread, in order; it must not block for long.
+public typealias HTTPBodyStream = @Sendable (_ status: Int, _ headers: HTTPHeaders, _ chunk: [UInt8]) -> Void
+
 /// Outbound HTTP over libcurl, only to URLs under operator-configured bases.
 ///
 /// Every request URL, and every redirect Location, is parsed by libcurl and checked against the
@@ -70,7 +74,10 @@ public struct HTTPClient: Sendable {
     ///
     /// Throws `HTTPClientError` when the URL or a redirect is not allowed, the transfer fails, times
     /// out or passes the size limit; throws `CancellationError` when the task is cancelled.
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    ///
+    /// With `streamingBody`, the final response's body is handed over chunk by chunk as it arrives
+    /// (for Server-Sent Events) and the returned response has an empty body; no size limit applies.
+    public func send(_ request: HTTPRequest, streamingBody: HTTPBodyStream? = nil) async throws -> HTTPResponse {
         let start = ContinuousClock.now
         let budget = request.timeout ?? configuration.timeout
         guard budget > .zero else { throw HTTPClientError.invalidRequest("the request timeout must be positive") }
@@ -86,7 +93,9 @@ public struct HTTPClient: Sendable {
             guard remaining > .zero else { throw HTTPClientError.timeout(target.display, after: budget, detail: "no time left for the next redirect") }
             let result: CurlTransfer.Result
             do {
-                result = try await transfer(to: target, method: method, headers: headers, body: body, timeout: remaining).perform()
+                var exchange = transfer(to: target, method: method, headers: headers, body: body, timeout: remaining)
+                exchange.streamingBody = streamingBody
+                result = try await exchange.perform()
             } catch let failure as CurlTransfer.Failure {
                 throw describe(failure, url: target.display, budget: budget)
             }

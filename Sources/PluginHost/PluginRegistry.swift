@@ -22,6 +22,8 @@ public final class PluginRegistry: MCPCatalog {
     public let defaultTimeout: Duration
     /// Where the line per tool call goes.
     public let audit: ToolCallAudit
+    /// Read-only mode and individually switched tools: hidden from tools/list and refused when called.
+    public let governance: ToolGovernance
     private let logger: Logger
     private let state = Mutex(State())
     /// One apply at a time (a file change and SIGHUP may race), so a library is never entered twice.
@@ -49,8 +51,10 @@ public final class PluginRegistry: MCPCatalog {
     }
 
     public init(loader: PluginLoader, changes: ChangeHub, pool: CallPool = CallPool(),
-                defaultTimeout: Duration = .seconds(30), audit: ToolCallAudit = ToolCallAudit(), logger: Logger) {
+                defaultTimeout: Duration = .seconds(30), audit: ToolCallAudit = ToolCallAudit(),
+                governance: ToolGovernance = .open, logger: Logger) {
         self.loader = loader
+        self.governance = governance
         self.audit = audit
         self.changes = changes
         self.pool = pool
@@ -172,7 +176,7 @@ public final class PluginRegistry: MCPCatalog {
     // MARK: - MCPCatalog
 
     public func listTools(for client: ClientContext) -> [JSONValue] {
-        state.withLock { $0.active.filter { $0.visible(to: client) }.flatMap(\.plugin.tools) }
+        state.withLock { $0.active.filter { $0.visible(to: client) }.flatMap(\.plugin.tools) }.filter(governance.allows)
     }
 
     public func listResources(for client: ClientContext) -> [JSONValue] {
@@ -201,7 +205,13 @@ public final class PluginRegistry: MCPCatalog {
             outcome = found == nil ? .unknownTool : .denied
             throw MCPError.invalidParams("unknown tool \"\(name)\"; tools/list shows the available tools")
         }
-        if let schema = owner.plugin.tools.first(where: { $0["name"]?.stringValue == name })?["inputSchema"],
+        let tool = owner.plugin.tools.first(where: { $0["name"]?.stringValue == name })
+        // Named plainly rather than reported as unknown: the operator chose this, and the caller should know why.
+        if let tool, let refusal = governance.refusal(tool) {
+            outcome = .denied
+            return Self.toolError(refusal)
+        }
+        if let schema = tool?["inputSchema"],
            let problem = ToolArgumentCheck.problem(arguments, schema: schema) {
             outcome = .toolError
             return Self.toolError("\(name): \(problem)")

@@ -30,7 +30,8 @@ struct Call: AsyncParsableCommand {
         defer { database.cancel() }
         let timeout = (try? configuration.int("clover.mcp.sidecar.plugin.timeout.ms", default: 30_000)) ?? 30_000
         let registry = PluginRegistry(loader: host.loader(configuration, logger: logger, services: hostServices.directory), changes: ChangeHub(),
-                                      defaultTimeout: .milliseconds(timeout), logger: logger)
+                                      defaultTimeout: .milliseconds(timeout), governance: try ToolGovernance(configuration: configuration),
+                                      logger: logger)
         hostServices.plugins.attach(registry)
         registry.apply(try PluginManifest.load(from: url))
         let context = RequestContext(

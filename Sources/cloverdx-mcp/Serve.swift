@@ -4,6 +4,7 @@ import HostConfiguration
 import Hummingbird
 import Logging
 import MCPAuth
+import MCPBridge
 import MCPProtocol
 import MCPTransport
 import PluginHost
@@ -46,7 +47,8 @@ struct Serve: AsyncParsableCommand {
         let (_, hostServices) = try host.installation(configuration, logger: logger)
         let changes = ChangeHub()
         let registry = PluginRegistry(loader: host.loader(configuration, logger: logger, services: hostServices.directory), changes: changes,
-                                      defaultTimeout: .milliseconds(settings.pluginTimeoutMs), logger: logger)
+                                      defaultTimeout: .milliseconds(settings.pluginTimeoutMs),
+                                      governance: try ToolGovernance(configuration: configuration), logger: logger)
         hostServices.plugins.attach(registry)
         let reloader = PluginSetReloader(manifestURL: manifestURL, registry: registry, logger: logger)
         guard reloader.reload(reason: "start") else {
@@ -68,7 +70,12 @@ struct Serve: AsyncParsableCommand {
                 }
             }
         }
-        let server = MCPServer(identity: ServerIdentity.cloverDX(version: CloverDXMCP.version), catalog: registry,
+        // Proxy mode: the remote server's tools next to the plugins' (local names win).
+        let remote = try RemoteProxy.catalog(configuration, timeout: .milliseconds(settings.pluginTimeoutMs), changes: changes, logger: logger)
+        let catalog: any MCPCatalog = remote.map {
+            CompositeCatalog(local: registry, remote: $0, toolRefusal: { [governance = registry.governance] in governance.refusal($0) })
+        } ?? registry
+        let server = MCPServer(identity: ServerIdentity.cloverDX(version: CloverDXMCP.version), catalog: catalog,
                                options: ServerOptions(pageSize: settings.pageSize, cacheScope: resourceServer == nil ? "public" : "private",
                                                       localPrincipal: .anonymous(user: localUser)),
                                changes: changes)
@@ -78,9 +85,13 @@ struct Serve: AsyncParsableCommand {
         if stdio {
             let watcher = Task { await reloader.run() }
             let database = Task { await hostServices.database?.run() }
+            let proxy = Task { await remote?.run() }
+            let support = Task { await hostServices.support?.run() }
             defer {
                 watcher.cancel()
                 database.cancel()
+                proxy.cancel()
+                support.cancel()
             }
             await StdioTransport(server: server, logger: logger).run()
             return
@@ -127,6 +138,13 @@ struct Serve: AsyncParsableCommand {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app), .init(service: ReloaderService(reloader: reloader))]
         if let database = hostServices.database {
             services.append(.init(service: BackgroundWork { await database.run() }))
+        }
+        // Support reports accepted earlier, even by a process that crashed, are delivered from here.
+        if let support = hostServices.support {
+            services.append(.init(service: BackgroundWork { await support.run() }))
+        }
+        if let remote {
+            services.append(.init(service: BackgroundWork { await remote.run() }))
         }
         services.append(.init(service: CancelCallsOnShutdown(inFlight: server.inFlight)))
         var lifecycle = ServiceGroupConfiguration(

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 import os
+from typing import Iterator
 
+from auth_server import AuthServer
 from support import BIN, REPO_ROOT, ServerFactory, ServerProcess, library, run_cli
 
 # The demo every tool-group test reads: fixed seed and length, so its story (failed runs, incidents,
@@ -82,3 +84,13 @@ def demo_postgres(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_any(request: pytest.FixtureRequest) -> Path:
     """Each test that takes this runs on both system-database engines."""
     return request.getfixturevalue(f"demo_{request.param}")
+
+
+@pytest.fixture(scope="module")
+def auth() -> Iterator[AuthServer]:
+    """A local OAuth authorization server (auth_server.py): JWKS, metadata, tokens, introspection."""
+    server = AuthServer()
+    try:
+        yield server
+    finally:
+        server.close()

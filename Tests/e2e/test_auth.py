@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import socket
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Iterator
+from typing import Any, AsyncIterator
 
 import anyio
 import httpx
@@ -25,13 +25,6 @@ INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
         "params": {"protocolVersion": LATEST_LEGACY, "capabilities": {}, "clientInfo": {"name": "e2e-auth", "version": "1"}}}
 
 
-@pytest.fixture(scope="module")
-def auth() -> Iterator[AuthServer]:
-    server = AuthServer()
-    try:
-        yield server
-    finally:
-        server.close()
 
 
 def free_port() -> int:

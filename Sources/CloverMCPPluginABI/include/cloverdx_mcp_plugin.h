@@ -194,6 +194,21 @@ typedef struct cdxmcp_host_api {
      *      rule) are replaced by ***** and counted in "maskedSecrets".
      *      Sandbox paths are relative (no "..", no NUL, not absolute) and must resolve, symlinks followed, inside
      *      the sandbox; files hidden by clover.mcp.sandbox.allowedFiles/deniedFiles are neither listed nor read.
+     *  "support.report"     grant "support.write"
+     *      {"report":{"summary", ...} (at most 1 MiB, sent to the portal as is), "idempotencyKey"}
+     *      -> {"report":{"id","idempotencyKey","state","summary","severity","createdAt","attempts",["expectedSendAt"],
+     *          ["sentAt"],["issueId"],["lastError"]}, "duplicate", "destination", "rateLimitMs"}
+     *      Written to the outbox (fsync'd) before it returns, then delivered in the background to
+     *      clover.mcp.customer.portal.api.url, one portal call per rate-limit interval, retried with backoff,
+     *      also after a restart. The same idempotencyKey again returns the existing report ("duplicate": true).
+     *  "support.status"     grant "support.write"
+     *      {["id"] (report id, portal issue id or idempotency key), ["limit"]}
+     *      -> {"configured", "destination", "rateLimitMs", "reports":[ as above, newest first ]}
+     *      States: queued, sending, sent, failed (the portal refused the report for good).
+     *  "support.package"    grant "support.write"
+     *      {"idempotencyKey"} -> {"file", "location", "bytes", "capBytes", "files":[...], "omittedFiles"}
+     *      A ZIP next to the outbox: configuration.properties (secrets masked), then the newest server and
+     *      Tomcat log files, newest first, up to clover.mcp.sidecar.support.package.max.bytes (50 MB).
      * Progress and cancellation of long services follow the call (report_progress, is_cancelled).
      */
     cdxmcp_status (*call_service)(cdxmcp_call *call, const char *service, size_t service_len,

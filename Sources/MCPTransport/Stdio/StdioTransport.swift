@@ -196,13 +196,14 @@ public final class StdioTransport: Sendable {
 }
 
 /// Writes whole messages to stdout, one per line, never interleaved.
-final class StdoutWriter: Sendable {
+public final class StdoutWriter: Sendable {
     private let descriptor: Int32
     private let lock = Mutex(())
 
-    init(descriptor: Int32) { self.descriptor = descriptor }
+    public init(descriptor: Int32) { self.descriptor = descriptor }
 
-    func write(_ message: JSONValue) {
+    /// Writes `message` and a newline in one piece.
+    public func write(_ message: JSONValue) {
         var bytes = message.serialized()
         bytes.append(0x0A)
         lock.withLock { _ in
@@ -222,8 +223,8 @@ final class StdoutWriter: Sendable {
 }
 
 /// Reads newline-delimited lines from a file descriptor on its own thread (reads block).
-struct LineReader: Sendable {
-    enum Line: Sendable {
+public struct LineReader: Sendable {
+    public enum Line: Sendable {
         case line([UInt8])
         case tooLong
     }
@@ -231,7 +232,13 @@ struct LineReader: Sendable {
     let descriptor: Int32
     let maxLineBytes: Int
 
-    func lines() -> AsyncStream<Line> {
+    public init(descriptor: Int32, maxLineBytes: Int) {
+        self.descriptor = descriptor
+        self.maxLineBytes = maxLineBytes
+    }
+
+    /// The lines until end of input, without their newlines.
+    public func lines() -> AsyncStream<Line> {
         let (stream, continuation) = AsyncStream<Line>.makeStream()
         let thread = Thread { [descriptor, maxLineBytes] in
             var pending: [UInt8] = []

@@ -1,0 +1,15 @@
+import ArgumentParser
+import HostConfiguration
+import PluginHost
+
+extension ToolGovernance {
+    /// The governance keys of `configuration`; a malformed `clover.mcp.read.only` stops the start-up.
+    init(configuration: HostConfiguration) throws {
+        do {
+            self.init(readOnly: try configuration.bool(Self.readOnlyKey, default: false),
+                      enabled: Set(configuration.list(Self.enabledKey)), disabled: Set(configuration.list(Self.disabledKey)))
+        } catch let error as HostConfiguration.Invalid {
+            throw ValidationError(error.description)
+        }
+    }
+}

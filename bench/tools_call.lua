@@ -4,12 +4,15 @@
 
 wrk.method = "POST"
 wrk.path   = os.getenv("BENCH_PATH") or "/mcp"
-wrk.body   = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo_arguments","arguments":{"text":"hi"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}'
+-- BENCH_TOOL / BENCH_ARGUMENTS (a JSON object) pick another tool; default echo_arguments {"text":"hi"}.
+local tool      = os.getenv("BENCH_TOOL") or "echo_arguments"
+local arguments = os.getenv("BENCH_ARGUMENTS") or '{"text":"hi"}'
+wrk.body   = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"' .. tool .. '","arguments":' .. arguments .. ',"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}'
 wrk.headers["Content-Type"]         = "application/json"
 wrk.headers["Accept"]               = "application/json, text/event-stream"
 wrk.headers["MCP-Protocol-Version"] = "2026-07-28"
 wrk.headers["Mcp-Method"]           = "tools/call"
-wrk.headers["Mcp-Name"]             = "echo_arguments"
+wrk.headers["Mcp-Name"]             = tool
 
 local threads = {}
 

@@ -41,7 +41,8 @@ public actor SupportDesk {
         if let existing = records.values.first(where: { $0.idempotencyKey == idempotencyKey }) {
             return (existing, true)
         }
-        let now = Self.nowMs()
+        // Strictly later than every earlier report, so two in the same millisecond still go in order.
+        let now = max(Self.nowMs(), (records.values.map(\.createdAtMs).max() ?? 0) + 1)
         let id = "R-\(now)-\(UInt32.random(in: 0...UInt32.max))"
         let record = SupportOutboxRecord(id: id, idempotencyKey: idempotencyKey, report: report, createdAtMs: now)
         try outbox.write(record)

@@ -25,7 +25,8 @@ public struct CloverHostServices: Sendable {
     /// - Parameter configuration: the host's configuration, for "config.effective" and the sandbox file filters.
     public init(installation: CloverInstallation, configuration: HostConfiguration = HostConfiguration(), version: String, logger: Logger) {
         var services: [any HostService] = [InstallationInfoService(installation: installation)]
-        services.append(ConfigurationService(configuration: configuration))
+        let privateKeys = PrivateProperties(listed: configuration[PrivateProperties.configurationKey])
+        services.append(ConfigurationService(configuration: configuration, privateKeys: privateKeys))
         services.append(HostInfoService(version: version, started: Date(), plugins: plugins))
         var problems: [String] = []
 
@@ -49,7 +50,7 @@ public struct CloverHostServices: Sendable {
         }
         if let database { services += SQLServices.all(database) }
         services += SandboxServices.all(SandboxCatalogue(database: database, installation: installation), filter: SandboxFileFilter(configuration: configuration),
-                                        masking: SecretMasking(privateKeys: PrivateProperties(listed: configuration[PrivateProperties.configurationKey])))
+                                        masking: SecretMasking(privateKeys: privateKeys))
 
         if let rest = installation.restAPI {
             let credentials = rest.username.map { BasicCredentials(user: $0, password: rest.password ?? "") }

@@ -8,10 +8,10 @@ struct ConfigurationService: HostService {
     let name = "config.effective"
     let grant = "config.read"
     let configuration: HostConfiguration
+    let privateKeys: PrivateProperties
 
     func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {
         let prefix = request["prefix"]?.stringValue ?? ""
-        let privateKeys = PrivateProperties(listed: configuration[PrivateProperties.configurationKey])
         let entries = configuration.values.keys.sorted().filter { $0.hasPrefix(prefix) }.map { key -> JSONValue in
             let value = configuration.values[key] ?? ""
             var entry: JSONValue = ["key": .string(key), "value": .string(privateKeys.shown(key, value))]

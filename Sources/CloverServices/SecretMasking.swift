@@ -3,7 +3,8 @@ import PluginHost
 /// Masks secrets in sandbox files before a plugin sees them: CloverDX keeps database and service
 /// passwords in connection files (`conn/*.cfg`), parameter files (`*.prm`) and in graph XML attributes.
 /// An agent diagnosing a job needs the connection's URL and user, never its password. The keys that
-/// count as secret are the configuration's (`PrivateProperties`: `*password*` and the like).
+/// count as secret are the configuration's (`PrivateProperties`: `*password*` and the like), and so is
+/// the masking of credentials inside URLs (`jdbc:postgresql://user:pass@host/db`).
 struct SecretMasking: Sendable {
     let privateKeys: PrivateProperties
 
@@ -23,11 +24,14 @@ struct SecretMasking: Sendable {
             guard let first = trimmed.first, first != "#", first != "!",
                   let separator = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" || $0 == " " || $0 == "\t" }) else { return line }
             let key = trimmed[..<separator].replacingOccurrences(of: "\\", with: "")
-            guard privateKeys.isPrivate(key) else { return line }
             let valueStart = trimmed[trimmed.index(after: separator)...].firstIndex { $0 != " " && $0 != "\t" && $0 != "=" && $0 != ":" }
-            guard let valueStart, valueStart < trimmed.endIndex, trimmed[valueStart...] != Substring(PrivateProperties.mask) else { return line }
+            guard let valueStart, valueStart < trimmed.endIndex else { return line }
+            // The configuration's own rule: a secret key's value, or the credentials in a URL (`//user:pass@`).
+            let value = String(trimmed[valueStart...])
+            let shown = privateKeys.shown(key, value)
+            guard shown != value else { return line }
             count += 1
-            return line[..<valueStart] + PrivateProperties.mask
+            return line[..<valueStart] + shown
         }
         return (lines.joined(separator: "\n"), count)
     }
@@ -55,15 +59,11 @@ struct SecretMasking: Sendable {
             }
             let value = rest[rest.index(after: afterEquals)..<close]
             if before.contains("<") { secretNamed = false }
-            let secret = privateKeys.isPrivate(name) || (secretNamed && name == "value")
+            let shown = value.isEmpty ? "" : secretNamed && name == "value" ? PrivateProperties.mask : privateKeys.shown(name, String(value))
             if name == "name" { secretNamed = privateKeys.isPrivate(String(value)) }
             output += rest[..<rest.index(after: afterEquals)]
-            if secret && !value.isEmpty {
-                output += PrivateProperties.mask
-                count += 1
-            } else {
-                output += value
-            }
+            output += shown
+            if shown != value { count += 1 }
             output += "\""
             rest = rest[rest.index(after: close)...]
         }

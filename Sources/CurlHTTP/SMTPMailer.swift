@@ -60,7 +60,7 @@ public struct SMTPMailer: Sendable {
         try check(cdxcurl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "smtp,smtps"), "CURLOPT_PROTOCOLS_STR")
         try check(cdxcurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "CURLOPT_NOSIGNAL")
         try check(cdxcurl_setopt_long(easy, CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue)), "CURLOPT_USE_SSL")
-        try check(cdxcurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(timeout.components.seconds * 1000)), "CURLOPT_TIMEOUT_MS")
+        try check(cdxcurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(timeout.milliseconds)), "CURLOPT_TIMEOUT_MS")
         if let username, !username.isEmpty {
             try check(cdxcurl_setopt_string(easy, CURLOPT_USERNAME, username), "CURLOPT_USERNAME")
             try check(cdxcurl_setopt_string(easy, CURLOPT_PASSWORD, password ?? ""), "CURLOPT_PASSWORD")

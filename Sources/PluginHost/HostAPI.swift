@@ -10,6 +10,8 @@ final class PluginHandle: Sendable {
     let pluginID: String
     let logger: Logger
     let configuration: @Sendable (String) -> String?
+    /// Which configuration keys the plugin may not read (the configuration is fixed for the process).
+    let privateKeys: PrivateProperties
     let services: HostServiceDirectory
     /// The last error a plugin logged, so a failing entry can say why.
     let lastError = Mutex<String?>(nil)
@@ -21,6 +23,7 @@ final class PluginHandle: Sendable {
         self.pluginID = pluginID
         self.logger = logger
         self.configuration = configuration
+        self.privateKeys = PrivateProperties(listed: configuration(PrivateProperties.configurationKey))
         self.services = services
     }
 
@@ -66,9 +69,8 @@ enum HostAPI {
             guard let handle = PluginHandle.from(handlePointer) else { return -1 }
             let name = HostAPI.string(key, keyLength)
             // Private keys are refused outright; other values lose any credentials a URL carries.
-            let privateKeys = PrivateProperties(listed: handle.configuration(PrivateProperties.configurationKey))
-            guard !privateKeys.isPrivate(name), let value = handle.configuration(name) else { return -1 }
-            let bytes = Array(privateKeys.shown(name, value).utf8)
+            guard !handle.privateKeys.isPrivate(name), let value = handle.configuration(name) else { return -1 }
+            let bytes = Array(handle.privateKeys.shown(name, value).utf8)
             if let buffer, capacity > 0, !bytes.isEmpty {
                 bytes.withUnsafeBufferPointer { source in
                     UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress!, byteCount: min(capacity, bytes.count))

@@ -25,6 +25,15 @@ import Testing
         #expect(text.contains(#"dbURL="jdbc:postgresql://db/dwh""#))
     }
 
+    @Test func credentialsInsideURLsAreMaskedAsInTheConfiguration() {
+        let file = "dbURL=jdbc\\:postgresql\\://etl\\:S3cret@db\\:5432/dwh?ssl=true\nuser=etl\n"
+        let (text, count) = masking.masked(file, path: "conn/DWH.cfg")
+        #expect(count == 1 && !text.contains("S3cret") && text.contains("@db\\:5432/dwh") && text.hasSuffix("user=etl\n"))
+        let graph = #"<Connection dbURL="jdbc:postgresql://etl:S3cret@db/dwh" id="JDBC0" password=""/>"#
+        let masked = masking.masked(graph, path: "graph/Load.grf")
+        #expect(masked.count == 1 && !masked.text.contains("S3cret") && masked.text.contains(#"password="""#))
+    }
+
     @Test func otherFilesAreLeftAlone() {
         let data = "id;password\n1;not-a-secret-column\n"
         #expect(masking.masked(data, path: "data-in/orders.csv") == (data, 0))

@@ -90,7 +90,7 @@ enum AccessSearchTool {
         let clock = ServerTime.of(call)
         let requested = try TimeWindow.parse(from: arguments.from, to: arguments.to, clock: clock)
         let fingerprint = AccessSearchCursor.fingerprint(source: source, whereClause: condition)
-        var window = LogWindow.resolve(requested, log: source.log, clock: clock, call: call)
+        let window: TimeWindow
         var offset = 0
         if let text = arguments.cursor {
             let cursor = try AccessSearchCursor.decode(text)
@@ -101,6 +101,9 @@ enum AccessSearchTool {
             window = TimeWindow(from: try cursor.from.map { try clock.parse($0, argument: "cursor") },
                                 to: try cursor.to.map { try clock.parse($0, argument: "cursor") })
             offset = cursor.offset
+        } else {
+            // Resolved once, on the first page; later pages carry it in the cursor.
+            window = LogWindow.resolve(requested, log: source.log, clock: clock, call: call)
         }
         let sql = "SELECT * FROM \(source.table) WHERE \(condition) ORDER BY time, rowid LIMIT \(limit.value + 1) OFFSET \(offset)"
         let table: LogTableRows

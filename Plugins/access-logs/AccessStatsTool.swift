@@ -71,10 +71,10 @@ enum AccessStatsTool {
     }
 
     static func run(_ arguments: Arguments, call: CallContext) throws -> Result {
-        let top = try ResultLimit(arguments.top, default: 10, maximum: 100, argument: "top")
+        let top = try ResultLimit(arguments.top, default: 10, maximum: 100, argument: "top", more: nil)
         let clock = ServerTime.of(call)
         let requested = try TimeWindow.parse(from: arguments.from, to: arguments.to, clock: clock)
-        var notes = top.note.map { [$0.replacingOccurrences(of: "; page on with the cursor for more", with: "")] } ?? []
+        var notes = top.note.map { [$0] } ?? []
         var warnings: [String] = []
         var missing: [LogTableUnavailable] = []
         // The access log's window when it answered, else the user-action log's (their ends may differ).

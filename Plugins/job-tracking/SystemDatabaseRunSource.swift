@@ -105,7 +105,7 @@ struct SystemDatabaseRunSource: RunSource {
         let final = RunStatusNames.final.map(SQLText.literal).joined(separator: ", ")
         let failed = RunStatusNames.failed.map(SQLText.literal).joined(separator: ", ")
         // Nearest-rank percentile p of n values is the ceil(p·n)-th, in integers (n·p% + 99) / 100:
-        // what Statistics.percentile computes, without engine-specific percentile functions.
+        // the same in SQLite and PostgreSQL, without engine-specific percentile functions.
         let sql = """
             WITH windowed AS (
                 SELECT sandbox_code, job_file, status, duration_ms FROM run_record WHERE \(conditions(filter))

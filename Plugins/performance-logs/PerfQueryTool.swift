@@ -82,7 +82,7 @@ enum PerfQueryTool {
             throw ToolError.invalidArguments("\"sql\" is empty: send one SELECT, e.g. SELECT max(wHeap) FROM performance")
         }
         let log = try chooseLog(sql: arguments.sql, requested: arguments.log)
-        let limit = try ResultLimit(arguments.maxRows, default: 200, maximum: 5_000, argument: "maxRows")
+        let limit = try ResultLimit(arguments.maxRows, default: 200, maximum: 5_000, argument: "maxRows", more: "page with LIMIT … OFFSET for more")
         let clock = ServerTime.of(call)
         let window = LogWindow.resolve(try TimeWindow.parse(from: arguments.from, to: arguments.to, clock: clock), log: log,
                                        clock: clock, call: call)
@@ -92,7 +92,7 @@ enum PerfQueryTool {
         } catch ToolError.invalidArguments(let message) {
             throw ToolError.invalidArguments("The query was not answered: \(message)")
         }
-        var notes: [String] = limit.note.map { [$0.replacingOccurrences(of: "page on with the cursor", with: "page with LIMIT … OFFSET")] } ?? []
+        var notes: [String] = limit.note.map { [$0] } ?? []
         switch table.truncationReason {
         case "rowLimit"?: notes.append("the query returned more than \(limit.value) rows; aggregate (GROUP BY), narrow it with WHERE, or page with LIMIT … OFFSET")
         case "byteLimit"?: notes.append("the rows passed the size limit of one answer (about 1 MiB); select fewer columns or rows")

@@ -28,7 +28,7 @@ struct LogFacts {
         for days in [1.0, 7, 31, nil] {
             if call.isCancelled { throw ToolError.failed("cancelled") }
             let from = days.flatMap { days in end.map { $0.adding(seconds: -days * 86_400).text } }
-            if let found = try lastMatch(log, regex: regex, from: from) { return found }
+            if let found = try NewestLogMatch.find(log, regex: regex, from: from, call: call) { return found }
             if from == nil || end == nil { break }
         }
         return nil
@@ -42,20 +42,6 @@ struct LogFacts {
             "to": .string(start.adding(seconds: seconds).text), "limit": .number(200),
         ]))
         return answer["entries"]?.arrayValue ?? []
-    }
-
-    private func lastMatch(_ log: String, regex: String, from: String?) throws -> PluginJSON? {
-        var found: PluginJSON?
-        var cursor: String?
-        repeat {
-            var request: [String: PluginJSON] = ["log": .string(log), "regex": .string(regex), "limit": .number(1_000)]
-            if let from { request["from"] = .string(from) }
-            if let cursor { request["cursor"] = .string(cursor) }
-            let page = try call.answer(of: "logs.search", .object(request))
-            if let last = page["entries"]?.arrayValue?.last { found = last }
-            cursor = page["nextCursor"]?.stringValue
-        } while cursor != nil && !call.isCancelled
-        return found
     }
 }
 

@@ -94,12 +94,9 @@ struct EvidenceGatherer {
         // The newest start-up line names the version running now. The Worker's line counts too: it runs the
         // Core's version, and the Core's own line may have rotated out of the kept logs.
         let line = optional("server version", &unavailable) {
-            try call.answer(of: "logs.search", .object([
-                "log": .string("all"), "regex": .string(#"CloverDX (Server|Worker) \S+ \(build [^)]+\) starting"#),
-                "limit": .number(1_000),
-            ]))
+            try NewestLogMatch.find("all", regex: #"CloverDX (Server|Worker) \S+ \(build [^)]+\) starting"#, call: call) ?? .null
         }
-        if let message = line.flatMap({ HostLogEntry.entries(of: $0).last?.message }),
+        if let message = line.flatMap({ $0 == .null ? nil : HostLogEntry($0).message }),
            let match = message.firstMatch(of: #/CloverDX (Server|Worker) (\S+) \(build ([^)]+)\)/#) {
             server.cloverdxVersion = "\(match.2) (build \(match.3), from the \(match.1)'s start-up line)"
         } else if line != nil {

@@ -17,7 +17,7 @@ final class EntryFilter {
     /// Entries without a timestamp pass a time range (for readers that report them rather than lose them).
     private let passesUntimed: Bool
 
-    static let maximumPatternLength = 1_000
+    static let maximumPatternLength = RegexBudget.maximumPatternLength
 
     init(from: LogTimestamp? = nil, to: LogTimestamp? = nil, levels: Set<LogLevel> = [], text: String? = nil, regex: String? = nil,
          passesUntimed: Bool = false) throws {
@@ -83,33 +83,17 @@ final class EntryFilter {
 }
 
 extension EntryFilter {
-    /// The longest an ICU match may run on one entry (at most 16 KiB): patterns with nested
-    /// quantifiers such as `(a+)+$` backtrack exponentially, and ICU offers no other way to stop them.
-    static let regexTimeLimitPerEntry: Duration = .milliseconds(250)
-
     /// Whether `regex` matches `string`, giving up (with an error that says why) when one entry takes
-    /// longer than ``regexTimeLimitPerEntry`` or the search is cancelled.
+    /// longer than ``RegexBudget/perValue`` or the search is cancelled.
     static func matches(_ regex: NSRegularExpression, _ string: String, isCancelled: () -> Bool) throws -> Bool {
-        var found = false
-        var abandoned = false
-        let start = ContinuousClock.now
-        // `.reportProgress` makes ICU call back during a long match, the only point where it can be stopped.
-        // The block runs before enumerateMatches returns, though its type says it may escape.
-        withoutActuallyEscaping(isCancelled) { isCancelled in
-            regex.enumerateMatches(in: string, options: [.reportProgress], range: NSRange(string.startIndex..., in: string)) { match, _, stop in
-                if match != nil {
-                    found = true
-                    stop.pointee = true
-                } else if ContinuousClock.now - start > regexTimeLimitPerEntry || isCancelled() {
-                    abandoned = true
-                    stop.pointee = true
-                }
-            }
+        switch RegexBudget.firstMatch(regex, in: string, isCancelled: isCancelled) {
+        case .found: return true
+        case .notFound: return false
+        case .abandoned:
+            if isCancelled() { throw CancellationError() }
+            throw LogCatalogueError(.invalidQuery, "regex \"\(regex.pattern)\" needs more than \(RegexBudget.perValue) on a single log entry, "
+                + "so the search was stopped: nested quantifiers such as (a+)+ backtrack without end; simplify it (for example a+ instead of (a+)+)")
         }
-        guard abandoned else { return found }
-        if isCancelled() { throw CancellationError() }
-        throw LogCatalogueError(.invalidQuery, "regex \"\(regex.pattern)\" needs more than \(regexTimeLimitPerEntry) on a single log entry, "
-            + "so the search was stopped: nested quantifiers such as (a+)+ backtrack without end; simplify it (for example a+ instead of (a+)+)")
     }
 
     /// Texts one of which every match of `pattern` contains, or nil when that cannot be told for sure:

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LogCatalogue
 import Synchronization
 
 /// SQL functions the log tables add to SQLite, which has neither regular expressions nor percentiles:
@@ -7,12 +8,8 @@ import Synchronization
 ///   1 when the pattern is found anywhere in the text, NULL when the text is NULL. Each match has a
 ///   time budget, so a pathological pattern fails the query instead of hanging it.
 /// - `percentile(value, fraction)`: an aggregate, the nearest-rank percentile of the non-NULL values,
-///   fraction 0…1 (`percentile(duration_ms, 0.95)`); the same rule as the plugins' Statistics.percentile.
+///   fraction 0…1 (`percentile(duration_ms, 0.95)`), by nearest rank.
 enum LogTableFunctions {
-    static let maximumPatternLength = 1_000
-    /// How long one REGEXP test may take.
-    static let matchBudget: TimeInterval = 0.25
-
     static func register(in db: Database) {
         let cache = RegexCache()
         db.add(function: DatabaseFunction("regexp", argumentCount: 2, pure: true) { values in
@@ -27,24 +24,13 @@ enum LogTableFunctions {
     }
 
     private static func matches(_ regex: NSRegularExpression, _ text: String, pattern: String) throws -> Bool {
-        let deadline = Date().addingTimeInterval(matchBudget)
-        var found = false
-        var tooSlow = false
-        // `.reportProgress` calls back during a long match, so the budget is checked inside it too.
-        regex.enumerateMatches(in: text, options: [.reportProgress], range: NSRange(text.startIndex..., in: text)) { match, _, stop in
-            if match != nil {
-                found = true
-                stop.pointee = true
-            } else if Date() > deadline {
-                tooSlow = true
-                stop.pointee = true
-            }
-        }
-        if tooSlow {
-            throw DatabaseError(message: "REGEXP pattern \"\(pattern.prefix(100))\" took longer than \(Int(matchBudget * 1000)) ms on one value; "
+        switch RegexBudget.firstMatch(regex, in: text) {
+        case .found: return true
+        case .notFound: return false
+        case .abandoned:
+            throw DatabaseError(message: "REGEXP pattern \"\(pattern.prefix(100))\" took longer than \(RegexBudget.perValue) on one value; "
                 + "simplify it (no nested quantifiers such as (a+)+) or use LIKE")
         }
-        return found
     }
 
     /// Compiled patterns of one database, so a pattern compiles once per query, not once per row.
@@ -53,8 +39,8 @@ enum LogTableFunctions {
 
         func regex(_ pattern: String) throws -> NSRegularExpression {
             if let known = compiled.withLock({ $0[pattern] }) { return known }
-            guard pattern.utf8.count <= LogTableFunctions.maximumPatternLength else {
-                throw DatabaseError(message: "REGEXP pattern is \(pattern.utf8.count) bytes long; at most \(LogTableFunctions.maximumPatternLength) are allowed")
+            guard pattern.utf8.count <= RegexBudget.maximumPatternLength else {
+                throw DatabaseError(message: "REGEXP pattern is \(pattern.utf8.count) bytes long; at most \(RegexBudget.maximumPatternLength) are allowed")
             }
             let regex: NSRegularExpression
             do {

@@ -174,12 +174,4 @@ public struct OAuthSettings: Sendable {
         let origin = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
         return [resource, origin]
     }
-
-    /// Where clients find this resource's metadata: the path-suffixed well-known URL (RFC 9728 §3.1).
-    public var resourceMetadataURL: String {
-        guard let url = URL(string: resource), let scheme = url.scheme, let host = url.host else { return resource }
-        let origin = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
-        let path = url.path == "/" ? "" : url.path
-        return origin + "/.well-known/oauth-protected-resource" + path
-    }
 }

@@ -38,7 +38,7 @@ public struct CompositeCatalog: MCPCatalog {
         if !Self.names(local.listTools(for: context.client), "name").contains(name),
            let tool = remote.listTools(for: context.client).first(where: { $0["name"]?.stringValue == name }) {
             if let refusal = toolRefusal(tool) {
-                return ["content": [["type": "text", "text": .string(refusal)]], "isError": true]
+                return .toolError(refusal)
             }
             return try await remote.callTool(name: name, arguments: arguments, context: context)
         }

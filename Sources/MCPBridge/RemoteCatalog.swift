@@ -208,8 +208,7 @@ public final class RemoteCatalog: MCPCatalog {
             throw CancellationError()
         } catch {
             // The model can act on a tool error (retry later, use local tools); a protocol error it cannot.
-            return ["content": [["type": "text", "text": .string("The remote CloverDX MCP server (\(endpoint.url.absoluteString)) did not answer: \(error). Try again later; the local tools keep working.")]],
-                    "isError": true]
+            return .toolError("The remote CloverDX MCP server (\(endpoint.url.absoluteString)) did not answer: \(error). Try again later; the local tools keep working.")
         }
     }
 

@@ -209,12 +209,12 @@ public final class PluginRegistry: MCPCatalog {
         // Named plainly rather than reported as unknown: the operator chose this, and the caller should know why.
         if let tool, let refusal = governance.refusal(tool) {
             outcome = .denied
-            return Self.toolError(refusal)
+            return JSONValue.toolError(refusal)
         }
         if let schema = tool?["inputSchema"],
            let problem = ToolArgumentCheck.problem(arguments, schema: schema) {
             outcome = .toolError
-            return Self.toolError("\(name): \(problem)")
+            return JSONValue.toolError("\(name): \(problem)")
         }
         let argumentBytes = arguments.serialized()
         let callOutcome = await invoke(owner, context: context) { descriptor, call in
@@ -228,25 +228,25 @@ public final class PluginRegistry: MCPCatalog {
             if status == CDXMCP_OK {
                 guard let result = call.result else {
                     outcome = .toolError
-                    return Self.toolError("tool \"\(name)\" of plugin \"\(owner.plugin.id)\" returned no result")
+                    return JSONValue.toolError("tool \"\(name)\" of plugin \"\(owner.plugin.id)\" returned no result")
                 }
                 guard result["content"]?.arrayValue != nil else {
                     outcome = .toolError
-                    return Self.toolError("tool \"\(name)\" of plugin \"\(owner.plugin.id)\" returned a result without a \"content\" array")
+                    return JSONValue.toolError("tool \"\(name)\" of plugin \"\(owner.plugin.id)\" returned a result without a \"content\" array")
                 }
                 if result["isError"]?.boolValue == true { outcome = .toolError }
                 return result
             }
             outcome = context.cancellation.isCancelled ? .cancelled : .toolError
             let message = call.errorMessage ?? "tool \"\(name)\" failed (status \(status)) without a message"
-            return Self.toolError(message)
+            return JSONValue.toolError(message)
         case .abandoned:
             outcome = .cancelled
-            return Self.toolError("tool \"\(name)\" was cancelled: the server is shutting down")
+            return JSONValue.toolError("tool \"\(name)\" was cancelled: the server is shutting down")
         case .timedOut:
             outcome = .timeout
             logger.warning("tool \"\(name)\" of plugin \"\(owner.plugin.id)\" timed out after \(owner.timeout)")
-            return Self.toolError("tool \"\(name)\" did not finish within \(Self.format(owner.timeout)) and was cancelled; narrow the request (a shorter time range, fewer rows) and try again")
+            return JSONValue.toolError("tool \"\(name)\" did not finish within \(Self.format(owner.timeout)) and was cancelled; narrow the request (a shorter time range, fewer rows) and try again")
         }
     }
 
@@ -364,10 +364,6 @@ public final class PluginRegistry: MCPCatalog {
             if status == CDXMCP_INVALID_ARGUMENTS { throw MCPError.invalidParams(call.errorMessage ?? "invalid arguments for \(what)") }
             throw MCPError.internalError(call.errorMessage ?? "\(what) failed with status \(status)")
         }
-    }
-
-    static func toolError(_ message: String) -> JSONValue {
-        ["content": [["type": "text", "text": .string(message)]], "isError": true]
     }
 
     private static func format(_ duration: Duration) -> String {

@@ -57,20 +57,14 @@ import Testing
         #expect(try ResultLimit(nil, default: 50, maximum: 1_000).value == 50)
         #expect(try ResultLimit(7, default: 50, maximum: 1_000) == ResultLimit(7, default: 1, maximum: 10))
         #expect(throws: ToolError.self) { try ResultLimit(0, default: 50, maximum: 1_000) }
+        #expect(try ResultLimit(20, default: 5, maximum: 10, argument: "top", more: nil).note == "\"top\" 20 was lowered to the maximum of 10")
+        #expect(try ResultLimit(20, default: 5, maximum: 10, more: "page with OFFSET").note?.hasSuffix("; page with OFFSET") == true)
     }
 
     @Test func sqlLiteralsDoubleQuotesAndEscapeLikeWildcards() {
         #expect(SQLText.literal("it's") == "'it''s'")
         #expect(SQLText.literal("a\u{0}'; DROP TABLE x; --") == "'a''; DROP TABLE x; --'")
         #expect(SQLText.likeLiteral("50%_off", contains: true) == #"'%50\%\_off%' ESCAPE '\'"#)
-    }
-
-    @Test func percentilesUseTheNearestRank() {
-        let values = (1...100).map(Double.init)
-        #expect(Statistics.percentile(values, 0.95) == 95)
-        #expect(Statistics.percentile(values, 0.5) == 50)
-        #expect(Statistics.percentile([3], 0.99) == 3)
-        #expect(Statistics.percentile([], 0.5) == nil)
     }
 
     @Test func tablesAlignAndClipCells() {

@@ -118,7 +118,8 @@ let package = Package(
             ]
         ),
         // Outbound HTTP over libcurl, only to configured bases.
-        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Headers only: CCurlShim loads libcurl with dlopen on first use (no -lcurl), see curl_shim.c.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShim", dependencies: ["CCurl"], path: "Sources/CCurlShim"),
         .target(name: "CurlHTTP", dependencies: ["CCurlShim"]),
         // A realistic CloverDX installation generated for demos, tests and benchmarks.

@@ -25,7 +25,9 @@ public struct CloverInstallation: Sendable {
     public var nodeID: String
     /// The server's time zone: CloverDX writes its logs and times in local time without a zone
     /// (`clover.mcp.sidecar.timezone`, else this machine's zone, which a sidecar shares with its server).
-    public var timeZone: TimeZone = .current
+    /// `autoupdatingCurrent` looks the machine's zone up on first use, not at start-up: resolving it
+    /// loads ICU's zone data, ~2.4 MB resident, which a server that never reads a log does not need.
+    public var timeZone: TimeZone = .autoupdatingCurrent
 
     /// The JDBC settings CloverDX uses for its system database. The password is a secret: never logged.
     public struct SystemDatabaseSettings: Sendable, Equatable {

@@ -53,15 +53,15 @@ struct CurlTransfer: Sendable {
     /// The blocking part, on the transfer thread. The easy handle lives and dies here.
     private func run(_ control: CancellationSwitch) -> Swift.Result<Result, any Error> {
         guard let easy = cdxcurl_easy_init() else { return .failure(Failure.setup("libcurl could not be initialised")) }
-        defer { curl_easy_cleanup(easy) }
+        defer { cdxcurl_easy_cleanup(easy) }
         let sink = ResponseSink(limit: maxResponseBytes, stream: streamingBody)
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         defer { errorBuffer.deallocate() }
         var headerList: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(headerList) }
+        defer { cdxcurl_slist_free_all(headerList) }
         for line in headerLines {
-            guard let extended = curl_slist_append(headerList, line) else { return .failure(Failure.setup("out of memory for headers")) }
+            guard let extended = cdxcurl_slist_append(headerList, line) else { return .failure(Failure.setup("out of memory for headers")) }
             headerList = extended
         }
 
@@ -84,7 +84,7 @@ struct CurlTransfer: Sendable {
         if sink.exceeded || code == CURLE_FILESIZE_EXCEEDED { return .failure(Failure.tooLarge) }
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
-            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            let message = detail.isEmpty ? String(cString: cdxcurl_easy_strerror(code)) : detail
             var connectTime = 0.0
             _ = cdxcurl_getinfo_double(easy, CURLINFO_CONNECT_TIME, &connectTime)
             return .failure(Failure.curl(code: code, message: message, connected: connectTime > 0))
@@ -100,7 +100,7 @@ struct CurlTransfer: Sendable {
                            errorBuffer: UnsafeMutablePointer<CChar>, sink: ResponseSink) throws {
         func check(_ code: CURLcode, _ option: String) throws {
             guard code == CURLE_OK else {
-                throw Failure.setup("libcurl refused \(option): \(String(cString: curl_easy_strerror(code)))")
+                throw Failure.setup("libcurl refused \(option): \(String(cString: cdxcurl_easy_strerror(code)))")
             }
         }
         try check(cdxcurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")

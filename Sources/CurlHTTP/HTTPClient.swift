@@ -60,7 +60,9 @@ public struct HTTPClient: Sendable {
         if let path = configuration.caBundlePath, !FileManager.default.isReadableFile(atPath: path) {
             throw .invalidConfiguration("CA bundle \(path) does not exist or is not readable")
         }
-        guard cdxcurl_global_init() == CURLE_OK else { throw .invalidConfiguration("libcurl failed to initialise") }
+        guard cdxcurl_global_init() == CURLE_OK else {
+            throw .invalidConfiguration(cdxcurl_load_error().map { String(cString: $0) } ?? "libcurl failed to initialise")
+        }
         self.configuration = configuration
         self.policy = try OutboundURLPolicy(configuration.allowedBases)
     }

@@ -36,10 +36,10 @@ public struct SMTPMailer: Sendable {
 
     private func perform(_ message: [UInt8], _ recipients: [String]) throws {
         guard let easy = cdxcurl_easy_init() else { throw Failure(description: "libcurl could not be initialised") }
-        defer { curl_easy_cleanup(easy) }
+        defer { cdxcurl_easy_cleanup(easy) }
         var list: UnsafeMutablePointer<curl_slist>?
-        for recipient in recipients { list = curl_slist_append(list, "<\(recipient)>") }
-        defer { curl_slist_free_all(list) }
+        for recipient in recipients { list = cdxcurl_slist_append(list, "<\(recipient)>") }
+        defer { cdxcurl_slist_free_all(list) }
         // libcurl's default read function fread()s the message from an in-memory stream over this copy,
         // which must stay put until the transfer ends.
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(message.count, 1), alignment: 1)
@@ -53,7 +53,7 @@ public struct SMTPMailer: Sendable {
         errorBuffer.initialize(to: 0)
         defer { errorBuffer.deallocate() }
         func check(_ code: CURLcode, _ option: String) throws {
-            guard code == CURLE_OK else { throw Failure(description: "libcurl refused \(option): \(String(cString: curl_easy_strerror(code)))") }
+            guard code == CURLE_OK else { throw Failure(description: "libcurl refused \(option): \(String(cString: cdxcurl_easy_strerror(code)))") }
         }
         try check(cdxcurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
         try check(cdxcurl_setopt_string(easy, CURLOPT_URL, url), "CURLOPT_URL")
@@ -69,10 +69,10 @@ public struct SMTPMailer: Sendable {
         try check(cdxcurl_setopt_slist(easy, CURLOPT_MAIL_RCPT, list), "CURLOPT_MAIL_RCPT")
         try check(cdxcurl_setopt_long(easy, CURLOPT_UPLOAD, 1), "CURLOPT_UPLOAD")
         try check(cdxcurl_setopt_pointer(easy, CURLOPT_READDATA, UnsafeMutableRawPointer(stream)), "CURLOPT_READDATA")
-        let code = curl_easy_perform(easy)
+        let code = cdxcurl_easy_perform(easy)
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
-            throw Failure(description: "\(url): " + (detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail))
+            throw Failure(description: "\(url): " + (detail.isEmpty ? String(cString: cdxcurl_easy_strerror(code)) : detail))
         }
     }
 }

@@ -2,7 +2,8 @@
 //
 // curl_easy_setopt and curl_easy_getinfo are C variadics, which Swift cannot call; every option
 // type gets its own non-variadic wrapper here. The file also holds what is easier to get right in
-// C: the one-time global initialisation, and a cancellable transfer loop (multi interface plus
+// C: loading libcurl on first use (dlopen, so a server that sends nothing does not pay for it), the
+// one-time global initialisation, and a cancellable transfer loop (multi interface plus
 // curl_multi_wakeup) so another thread can stop a blocked transfer at once.
 #ifndef CDX_CURL_SHIM_H
 #define CDX_CURL_SHIM_H
@@ -14,7 +15,11 @@
 extern "C" {
 #endif
 
-// MARK: Initialisation
+// MARK: Loading and initialisation
+
+/// NULL once libcurl is loaded (dlopen on the first call of any function here), else why it
+/// could not be: the library is missing or too old.
+const char *cdxcurl_load_error(void);
 
 /// Runs curl_global_init(CURL_GLOBAL_DEFAULT) exactly once per process, whichever thread asks
 /// first (pthread_once); later calls return the first call's result.
@@ -23,8 +28,17 @@ CURLcode cdxcurl_global_init(void);
 /// curl_easy_init after cdxcurl_global_init; NULL if either fails.
 CURL *cdxcurl_easy_init(void);
 
-/// The libcurl version string, e.g. "libcurl/7.88.1 OpenSSL/3.0.11 zlib/1.2.13".
+/// The libcurl version string, e.g. "libcurl/7.88.1 OpenSSL/3.0.11 zlib/1.2.13" (or the load error).
 const char *cdxcurl_version(void);
+
+void cdxcurl_easy_cleanup(CURL *easy);
+/// Runs a transfer to its end; for transfers that need no cancellation (SMTP).
+CURLcode cdxcurl_easy_perform(CURL *easy);
+/// curl_easy_strerror, or the load error while libcurl is not available.
+const char *cdxcurl_easy_strerror(CURLcode code);
+/// NULL when out of memory or libcurl is not available.
+struct curl_slist *cdxcurl_slist_append(struct curl_slist *list, const char *text);
+void cdxcurl_slist_free_all(struct curl_slist *list);
 
 // MARK: Options
 

@@ -97,7 +97,11 @@ let package = Package(
         .target(name: "CloverInstallation", dependencies: ["HostConfiguration"]),
         // Logs addressed by ID, never by path: catalogue, rotated and gzip files, streaming search.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "LogCatalogue", dependencies: ["CZlib", "CivilCalendar"]),
+        // PCRE2 (Perl-compatible regular expressions, JIT) from the system: the log search's and REGEXP's engine.
+        .systemLibrary(name: "CPCRE2", path: "Sources/CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+        // SIMD byte search in C (two-byte needle candidates, byte counts) for the log search's hot loop.
+        .target(name: "CByteSearch"),
+        .target(name: "LogCatalogue", dependencies: ["CZlib", "CPCRE2", "CByteSearch", "CivilCalendar"]),
         // Read-only SQL on the CloverDX system database: the guard, SQLite and PostgreSQL.
         .target(
             name: "SystemDatabase",

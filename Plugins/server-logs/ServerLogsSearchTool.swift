@@ -128,7 +128,7 @@ extension ServerLogsSearchTool {
          "from":{"type":"string","description":"Entries at or after this time, e.g. 2025-03-05 02:00 (server local), 2025-03-05T01:00:00Z or -2h"},
          "to":{"type":"string","description":"Entries at or before this time; same formats as from"},
          "levels":{"type":"array","items":{"type":"string","enum":["FATAL","ERROR","WARN","INFO","DEBUG","TRACE"]},"description":"Only these levels; ERROR includes FATAL. Omit for all levels"},
-         "pattern":{"type":"string","description":"Regular expression (ICU/Java syntax) found anywhere in the entry, stack trace included; ^ and $ match at line breaks. E.g. runId=18350 or OutOfMemory|Too many open files"},
+         "pattern":{"type":"string","description":"Regular expression (Perl-compatible, PCRE2 syntax) found anywhere in the entry, stack trace included; ^ and $ match at line breaks. E.g. runId=18350 or OutOfMemory|Too many open files"},
          "text":{"type":"string","description":"Plain text the entry contains, case-insensitive"},
          "limit":{"type":"integer","minimum":1,"description":"Entries per page, default 50, at most 1000 (larger values are lowered)"},
          "cursor":{"type":"string","description":"nextCursor of the previous page; the other arguments must stay the same"}}}

@@ -42,8 +42,15 @@ enum LogServices {
                 limit: Int(request["limit"]?.intValue ?? Int64(LogQuery.defaultLimit)),
                 cursor: request["cursor"]?.stringValue,
                 maxBytes: Int(request["maxBytes"]?.intValue ?? Int64(LogQuery.defaultMaxBytes)))
+            // The catalogue reports every 64 KiB read; a notification each time would flood the client
+            // (thousands per large log), so one per percent of the log goes out.
+            var reportedBytes: Int64 = -1
             let page = try mapErrors {
                 try catalogue.search(query, progress: { progress in
+                    let step = max(progress.totalBytes / 100, 1)
+                    let advanced = progress.processedBytes - reportedBytes
+                    guard advanced >= step || (advanced > 0 && progress.processedBytes == progress.totalBytes) else { return }
+                    reportedBytes = progress.processedBytes
                     context.request?.reportProgress(Double(progress.processedBytes), total: Double(progress.totalBytes))
                 }, isCancelled: { context.isCancelled })
             }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The query's filters, applied to raw entry bytes from the cheapest to the dearest: time and level
-/// from the first line, text by byte search, and only then the regex, the one filter that needs a String.
+/// from the first line, text by byte search, and only then the regex (PCRE2 on the same bytes).
 final class EntryFilter {
     let from: LogTimestamp?
     let to: LogTimestamp?
@@ -9,15 +9,16 @@ final class EntryFilter {
     private let text: ByteNeedle?
     /// Text with non-ASCII letters, whose case folding needs Unicode.
     private let unicodeText: String?
-    private let regex: NSRegularExpression?
+    private let regex: LogRegex?
+    private let regexScratch = LogRegex.Scratch()
     /// Texts one of which every match of the regex contains: entries with none of them are passed over
-    /// before a String is built. A regex without special characters is this text alone, and no regex runs.
+    /// before the regex runs. A regex without special characters is this text alone, and no regex runs.
     private let regexLiterals: [ByteNeedle]
 
     /// Entries without a timestamp pass a time range (for readers that report them rather than lose them).
     private let passesUntimed: Bool
 
-    static let maximumPatternLength = RegexBudget.maximumPatternLength
+    static let maximumPatternLength = LogRegex.maximumPatternLength
 
     init(from: LogTimestamp? = nil, to: LogTimestamp? = nil, levels: Set<LogLevel> = [], text: String? = nil, regex: String? = nil,
          passesUntimed: Bool = false) throws {
@@ -49,9 +50,9 @@ final class EntryFilter {
             } else {
                 regexLiterals = (Self.requiredLiterals(of: regex) ?? []).map { ByteNeedle($0, caseInsensitive: false) }
                 do {
-                    self.regex = try NSRegularExpression(pattern: regex, options: [.anchorsMatchLines])
+                    self.regex = try LogRegex(regex, multiline: true)
                 } catch {
-                    throw LogCatalogueError(.invalidQuery, "regex \"\(regex)\" does not compile (\(error)); use ICU (Java-like) syntax")
+                    throw LogCatalogueError(.invalidQuery, "regex \"\(regex)\" does not compile (\(error)); use Perl-compatible (PCRE2) syntax")
                 }
             }
         } else {
@@ -62,7 +63,16 @@ final class EntryFilter {
 
     var hasTimeRange: Bool { from != nil || to != nil }
 
-    func matches(_ entry: EntryBuffer, format: LogFormat, isCancelled: () -> Bool = { false }) throws -> Bool {
+    /// Texts one of which every matching entry contains, if the filter can tell (empty when not): a
+    /// stretch of lines holding none of them holds no match, so it need not be split into entries.
+    var requiredNeedles: [ByteNeedle] {
+        let needles = text.map { [$0] } ?? regexLiterals
+        // Entries join their lines with `\n` and drop `\r`, so a needle holding either may match an
+        // entry where the file's bytes differ.
+        return needles.contains(where: \.spansLines) ? [] : needles
+    }
+
+    func matches(_ entry: EntryBuffer, format: LogFormat) throws -> Bool {
         if hasTimeRange {
             guard let timestamp = entry.timestamp else { return passesUntimed }
             if let from, timestamp < from { return false }
@@ -73,41 +83,75 @@ final class EntryFilter {
         }
         if let text, text.firstIndex(in: entry.bytes) == nil { return false }
         if !regexLiterals.isEmpty, !regexLiterals.contains(where: { $0.firstIndex(in: entry.bytes) != nil }) { return false }
-        if unicodeText != nil || regex != nil {
-            let string = String(decoding: entry.bytes, as: UTF8.self)
-            if let unicodeText, string.range(of: unicodeText, options: [.caseInsensitive]) == nil { return false }
-            if let regex, try !Self.matches(regex, string, isCancelled: isCancelled) { return false }
+        if let unicodeText, String(decoding: entry.bytes, as: UTF8.self).range(of: unicodeText, options: [.caseInsensitive]) == nil {
+            return false
+        }
+        if let regex {
+            do {
+                return try regex.matches(entry.bytes, scratch: regexScratch)
+            } catch {
+                throw LogCatalogueError(.invalidQuery, "regex \"\(regex.pattern)\" backtracks too much on a single log entry (over \(LogRegex.matchLimit) "
+                    + "steps), so the search was stopped: nested quantifiers such as (a+)+ backtrack without end; simplify it (for example a+ instead of (a+)+)")
+            }
         }
         return true
     }
 }
 
 extension EntryFilter {
-    /// Whether `regex` matches `string`, giving up (with an error that says why) when one entry takes
-    /// longer than ``RegexBudget/perValue`` or the search is cancelled.
-    static func matches(_ regex: NSRegularExpression, _ string: String, isCancelled: () -> Bool) throws -> Bool {
-        switch RegexBudget.firstMatch(regex, in: string, isCancelled: isCancelled) {
-        case .found: return true
-        case .notFound: return false
-        case .abandoned:
-            if isCancelled() { throw CancellationError() }
-            throw LogCatalogueError(.invalidQuery, "regex \"\(regex.pattern)\" needs more than \(RegexBudget.perValue) on a single log entry, "
-                + "so the search was stopped: nested quantifiers such as (a+)+ backtrack without end; simplify it (for example a+ instead of (a+)+)")
-        }
-    }
-
     /// Texts one of which every match of `pattern` contains, or nil when that cannot be told for sure:
     /// the required literal of each top-level alternative (`Timeout|refused`), with groups of plain
     /// alternatives expanded into their choices (`HTTP/1\.1 (401|403) ` needs "HTTP/1.1 401 " or
-    /// "HTTP/1.1 403 "), at most 16 in all.
+    /// "HTTP/1.1 403 "), small classes too (`[45]0[13] ` needs one of "401 ", "403 ", "501 ", "503 "),
+    /// at most 16 in all.
     static func requiredLiterals(of pattern: String) -> [[UInt8]]? {
-        guard !pattern.contains("(?"), !pattern.contains("\\Q"), let branches = expandedBranches(pattern, budget: 16) else { return nil }
+        guard !pattern.contains("(?"), !pattern.contains("(*"), !pattern.contains("\\Q"),
+              let branches = expandedBranches(smallClassesAsGroups(pattern), budget: 16) else { return nil }
         var literals: [[UInt8]] = []
         for branch in branches {
             guard let literal = requiredLiteral(of: branch) else { return nil }
-            literals.append(literal)
+            if !literals.contains(literal) { literals.append(literal) }
         }
         return literals
+    }
+
+    /// `pattern` with each class of at most 4 ASCII letters, digits or spaces (`[45]`) written as the
+    /// group of alternatives it equals (`(4|5)`), for ``expandedBranches`` to expand; other classes are
+    /// left as they are, and a class inside a class gives the pattern back unchanged.
+    static func smallClassesAsGroups(_ pattern: String) -> String {
+        let characters = Array(pattern)
+        var result = ""
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if character == "\\" {
+                result += String(characters[index..<min(index + 2, characters.count)])
+                index += 2
+                continue
+            }
+            guard character == "[" else {
+                result.append(character)
+                index += 1
+                continue
+            }
+            // Find the class's end as the other readers do: `^` and a first `]` belong to it.
+            var close = index + 1
+            if close < characters.count, characters[close] == "^" { close += 1 }
+            if close < characters.count, characters[close] == "]" { close += 1 }
+            while close < characters.count, characters[close] != "]" {
+                if characters[close] == "[" { return pattern }
+                close += characters[close] == "\\" ? 2 : 1
+            }
+            guard close < characters.count else { return pattern }
+            let members = characters[(index + 1)..<close]
+            if (1...4).contains(members.count), members.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " ") }) {
+                result += "(" + members.map(String.init).joined(separator: "|") + ")"
+            } else {
+                result += String(characters[index...close])
+            }
+            index = close + 1
+        }
+        return result
     }
 
     /// `pattern` split at its top-level `|`, then each part's first group of plain alternatives (not
@@ -183,10 +227,11 @@ extension EntryFilter {
     /// The longest run of plain characters (3 bytes or more) that every match of `pattern` must contain,
     /// or nil when none can be told for sure. Only the top level of a pattern without alternation counts:
     /// a character followed by `?`, `*` or `{` may be absent, groups and classes are skipped, and inline
-    /// flags, `\Q` quoting, escapes with arguments (`\x41`, `\p{L}`) and alternation give up, as they change what the characters mean.
+    /// flags, verbs such as `(*ACCEPT)`, `\Q` quoting, escapes with arguments (`\x41`, `\p{L}`) and
+    /// alternation give up, as they change what the characters mean.
     static func requiredLiteral(of pattern: String) -> [UInt8]? {
         let characters = Array(pattern.unicodeScalars)
-        guard !pattern.contains("|"), !pattern.contains("(?"), !pattern.contains("\\Q") else { return nil }
+        guard !pattern.contains("|"), !pattern.contains("(?"), !pattern.contains("(*"), !pattern.contains("\\Q") else { return nil }
         var best: [Character] = []
         var run: [Character] = []
         func endRun() {
@@ -214,8 +259,8 @@ extension EntryFilter {
                 }
             case "[":
                 endRun()
-                // Skip the class; a `]` first in it (after an optional `^`) is a member. Nested ICU sets
-                // (`[[a-z]&&[^aeiou]]`) give up.
+                // Skip the class; a `]` first in it (after an optional `^`) is a member. A `[` inside
+                // (POSIX classes such as `[[:digit:]]`) gives up.
                 if index < characters.count, characters[index] == "^" { index += 1 }
                 if index < characters.count, characters[index] == "]" { index += 1 }
                 while index < characters.count, characters[index] != "]" {

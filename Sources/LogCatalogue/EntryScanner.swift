@@ -1,3 +1,4 @@
+import CByteSearch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -78,6 +79,12 @@ struct EntryBuffer {
 /// ``LogFormat/entryStart(_:clock:)``) ends the one before; any other line is appended to it. The
 /// first line read always starts an entry, so text in an unexpected format is kept, not dropped.
 /// Memory is one line buffer and two entry buffers, whatever the file's size.
+///
+/// Given texts one of which every wanted entry holds (``EntryFilter/requiredNeedles``), the scanner
+/// passes over whole entries without splitting them: from an entry's first line it searches the
+/// buffered lines for the next occurrence, walks back from there to the start of the entry holding
+/// it, and only counts the line breaks in between. Entries are still handed on whole and in order,
+/// line numbers stay right, and so do the offsets cursors are made of.
 final class EntryScanner {
     let format: LogFormat
     private let reader: any ChunkReader
@@ -97,6 +104,13 @@ final class EntryScanner {
     private var firstLineMustStartEntry = false
     /// Called after every chunk read: progress and cancellation.
     private let observer: () throws -> Void
+    /// Texts one of which every entry the caller wants holds; empty: every entry is handed on.
+    private var needles: NeedleSet
+    private var needlesTuned = false
+    /// The offset in the text of the next needle occurrence found, or `Int64.max` when there was none
+    /// in the text buffered up to ``needleSearchedTo``.
+    private var needleHit: Int64 = -1
+    private var needleSearchedTo: Int64 = 0
 
     /// The entry the last ``next()`` returned.
     private(set) var current = EntryBuffer()
@@ -108,12 +122,14 @@ final class EntryScanner {
     ///   - startOffset: where to start in the file's text; it must follow a line break and begin an entry,
     ///     else the cursor that gave it is refused.
     ///   - startLine: the line number at `startOffset`, nil when unknown.
+    ///   - needles: texts one of which every wanted entry holds; entries holding none may be passed over unseen.
     init(reader: any ChunkReader, format: LogFormat, clock: ServerClock?, startOffset: Int64 = 0, startLine: Int? = 1,
-         observer: @escaping () throws -> Void = {}) throws {
+         needles: [ByteNeedle] = [], observer: @escaping () throws -> Void = {}) throws {
         self.reader = reader
         self.format = format
         self.clock = clock
         self.observer = observer
+        self.needles = NeedleSet(needles)
         buffer = .allocate(byteCount: lineBufferBytes, alignment: 16)
         baseOffset = startOffset
         nextLineNumber = startLine
@@ -161,6 +177,13 @@ final class EntryScanner {
             }
             guard entryStart != nil || !hasPending else {
                 pending.append(bytes, newLine: true)
+                continue
+            }
+            if entryStart != nil, !needles.isEmpty, !midLine, let target = skipTarget(from: piece.range.lowerBound) {
+                let lineBreaks = byte_search_count(buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + piece.range.lowerBound,
+                                                   target - piece.range.lowerBound, UInt8(ascii: "\n"))
+                nextLineNumber = piece.line.map { $0 + lineBreaks }
+                start = target
                 continue
             }
             let completed = hasPending
@@ -218,6 +241,66 @@ final class EntryScanner {
             }
             try fill()
         }
+    }
+
+    /// Where the entries from the one starting at `lineStart` on can be passed over to: the start of a
+    /// later entry, with no needle in the lines before it; nil when the entry at `lineStart` holds one.
+    private func skipTarget(from lineStart: Int) -> Int? {
+        let text = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        // Only whole lines count: up to the last line break, or the end of the text.
+        let completeEnd: Int
+        if atEndOfFile {
+            completeEnd = end
+        } else {
+            let lastBreak = byte_search_last(text + lineStart, end - lineStart, UInt8(ascii: "\n"))
+            guard lastBreak < end - lineStart else { return nil }
+            completeEnd = lineStart + lastBreak + 1
+        }
+        let hit = nextNeedle(from: lineStart).flatMap { $0 < completeEnd ? $0 : nil }
+        if hit == nil, completeEnd == end, atEndOfFile { return end }
+        // The line of the hit, or the last whole line, back to the nearest line that starts an entry.
+        var candidate = self.lineStart(containing: hit ?? completeEnd - 1, notBefore: lineStart)
+        while candidate > lineStart {
+            if startsEntry(at: candidate) { return candidate }
+            candidate = self.lineStart(containing: candidate - 1, notBefore: lineStart)
+        }
+        return nil
+    }
+
+    /// The buffer index of the next needle occurrence from `index`, or nil when none is buffered.
+    private func nextNeedle(from index: Int) -> Int? {
+        if !needlesTuned {
+            // The first 64 KiB of the file show which pair of each needle's bytes is rare in it.
+            needlesTuned = true
+            needles = needles.tuned(to: UnsafeRawBufferPointer(rebasing: buffer[index..<min(end, index + readChunkBytes)]))
+        }
+        let offset = baseOffset + Int64(index)
+        let bufferedTo = baseOffset + Int64(end)
+        if needleHit < offset || (needleHit == .max && needleSearchedTo < bufferedTo) {
+            // Text searched before needs no second look, but for a needle cut off at the old end.
+            let resume = needleSearchedTo - Int64(needles.longest - 1) - baseOffset
+            let from = needleHit == .max ? max(index, Int(max(resume, 0))) : index
+            let found = needles.firstIndex(in: UnsafeRawBufferPointer(rebasing: buffer[from..<end]))
+            needleHit = found.map { baseOffset + Int64(from + $0) } ?? .max
+            needleSearchedTo = bufferedTo
+        }
+        return needleHit == .max ? nil : Int(needleHit - baseOffset)
+    }
+
+    private func lineStart(containing index: Int, notBefore floor: Int) -> Int {
+        let text = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let found = byte_search_last(text + floor, index - floor, UInt8(ascii: "\n"))
+        return found < index - floor ? floor + found + 1 : floor
+    }
+
+    /// Whether the whole line at `index` starts an entry, judged as ``next()`` judges it.
+    private func startsEntry(at index: Int) -> Bool {
+        var lineEnd = end
+        if let found = memchr(buffer.baseAddress! + index, Int32(UInt8(ascii: "\n")), end - index) {
+            lineEnd = buffer.baseAddress!.distance(to: found)
+        }
+        if lineEnd > index, buffer[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+        return format.entryStart(UnsafeRawBufferPointer(rebasing: buffer[index..<lineEnd]), clock: clock) != nil
     }
 
     /// Moves the unread bytes to the front and reads one chunk after them.

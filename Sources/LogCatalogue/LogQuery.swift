@@ -17,7 +17,7 @@ public struct LogQuery: Sendable, Hashable {
     public var to: LogTimestamp?
     /// Entries of these levels; empty means any level. Entries of formats without levels never match a non-empty set.
     public var levels: Set<LogLevel>
-    /// An ICU (Java-like) regular expression found anywhere in the entry; `^` and `$` match at line breaks.
+    /// A Perl-compatible (PCRE2) regular expression found anywhere in the entry; `^` and `$` match at line breaks.
     public var regex: String?
     /// Text the entry contains, compared case-insensitively.
     public var text: String?

@@ -58,13 +58,14 @@ final class LogScan {
                 continue
             }
             let scanner = try EntryScanner(reader: reader, format: descriptor.format, clock: clock,
-                                           startOffset: resuming ? start.offset : 0, startLine: resuming ? start.line : 1) { [unowned self] in
+                                           startOffset: resuming ? start.offset : 0, startLine: resuming ? start.line : 1,
+                                           needles: filter.requiredNeedles) { [unowned self] in
                 report(reader.filePosition)
                 if isCancelled() { throw CancellationError() }
             }
             defer { finish(file, reader, reachedEnd: scanner.reachedEnd) }
             while try scanner.next() {
-                guard try filter.matches(scanner.current, format: descriptor.format, isCancelled: isCancelled) else { continue }
+                guard try filter.matches(scanner.current, format: descriptor.format) else { continue }
                 switch try visit(scanner.current, file) {
                 case .take:
                     continue

@@ -4,9 +4,9 @@ import LogCatalogue
 import Synchronization
 
 /// SQL functions the log tables add to SQLite, which has neither regular expressions nor percentiles:
-/// - `text REGEXP pattern` (and `regexp(pattern, text)`): ICU (Java-like) syntax, as logs.search;
-///   1 when the pattern is found anywhere in the text, NULL when the text is NULL. Each match has a
-///   time budget, so a pathological pattern fails the query instead of hanging it.
+/// - `text REGEXP pattern` (and `regexp(pattern, text)`): Perl-compatible (PCRE2) syntax, the engine
+///   of logs.search; 1 when the pattern is found anywhere in the text, NULL when the text is NULL.
+///   Each match has a backtracking limit, so a pathological pattern fails the query instead of hanging it.
 /// - `percentile(value, fraction)`: an aggregate, the nearest-rank percentile of the non-NULL values,
 ///   fraction 0…1 (`percentile(duration_ms, 0.95)`), by nearest rank.
 enum LogTableFunctions {
@@ -18,35 +18,32 @@ enum LogTableFunctions {
             }
             guard !values[1].isNull else { return nil }
             let text = String.fromDatabaseValue(values[1]) ?? values[1].description
-            return try matches(cache.regex(pattern), text, pattern: pattern) ? 1 : 0
+            let regex = try cache.regex(pattern)
+            do {
+                return try regex.matches(text, scratch: LogRegex.Scratch()) ? 1 : 0
+            } catch {
+                throw DatabaseError(message: "REGEXP pattern \"\(pattern.prefix(100))\" backtracks too much on one value (over "
+                    + "\(LogRegex.matchLimit) steps); simplify it (no nested quantifiers such as (a+)+) or use LIKE")
+            }
         })
         db.add(function: DatabaseFunction("percentile", argumentCount: 2, pure: true, aggregate: Percentile.self))
     }
 
-    private static func matches(_ regex: NSRegularExpression, _ text: String, pattern: String) throws -> Bool {
-        switch RegexBudget.firstMatch(regex, in: text) {
-        case .found: return true
-        case .notFound: return false
-        case .abandoned:
-            throw DatabaseError(message: "REGEXP pattern \"\(pattern.prefix(100))\" took longer than \(RegexBudget.perValue) on one value; "
-                + "simplify it (no nested quantifiers such as (a+)+) or use LIKE")
-        }
-    }
-
     /// Compiled patterns of one database, so a pattern compiles once per query, not once per row.
     private final class RegexCache: Sendable {
-        private let compiled = Mutex<[String: NSRegularExpression]>([:])
+        private let compiled = Mutex<[String: LogRegex]>([:])
 
-        func regex(_ pattern: String) throws -> NSRegularExpression {
+        func regex(_ pattern: String) throws -> LogRegex {
             if let known = compiled.withLock({ $0[pattern] }) { return known }
-            guard pattern.utf8.count <= RegexBudget.maximumPatternLength else {
-                throw DatabaseError(message: "REGEXP pattern is \(pattern.utf8.count) bytes long; at most \(RegexBudget.maximumPatternLength) are allowed")
+            guard pattern.utf8.count <= LogRegex.maximumPatternLength else {
+                throw DatabaseError(message: "REGEXP pattern is \(pattern.utf8.count) bytes long; at most \(LogRegex.maximumPatternLength) are allowed")
             }
-            let regex: NSRegularExpression
+            let regex: LogRegex
             do {
-                regex = try NSRegularExpression(pattern: pattern)
+                regex = try LogRegex(pattern, multiline: false)
             } catch {
-                throw DatabaseError(message: "REGEXP pattern \"\(pattern.prefix(200))\" does not compile; use ICU (Java-like) syntax, e.g. '^/clover/api/rest/v1/executions(/[0-9]+)?$'")
+                throw DatabaseError(message: "REGEXP pattern \"\(pattern.prefix(200))\" does not compile (\(error)); use Perl-compatible (PCRE2) syntax, "
+                    + "e.g. '^/clover/api/rest/v1/executions(/[0-9]+)?$'")
             }
             compiled.withLock { cache in
                 if cache.count > 64 { cache.removeAll() }

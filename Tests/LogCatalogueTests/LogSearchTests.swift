@@ -401,3 +401,13 @@ struct LogSearchTests {
         #expect(try catalogue.search(LogQuery(logID: "all", regex: "Too many open files|OutOfMemoryError")).entries.map(\.line) == [4, 5])
     }
 }
+
+extension RequiredLiteralsTests {
+    @Test func smallClassesAreExpandedLikeAlternatives() {
+        #expect(literals("[45]0[134] [0-9]+$") == ["401 ", "403 ", "404 ", "501 ", "503 ", "504 "])
+        #expect(EntryFilter.smallClassesAsGroups("[45]0[0-9][^ab]x[]a]") == "(4|5)0[0-9][^ab]x[]a]")
+        #expect(EntryFilter.smallClassesAsGroups(#"\[45] [[:digit:]]"#) == #"\[45] [[:digit:]]"#)
+        #expect(literals("[abcde]xy") == nil)  // five members: left a class, and "xy" is too short
+        #expect(literals("[ab]+xyz") == ["xyz"])  // each choice needs the same text: searched once
+    }
+}

@@ -1,0 +1,3 @@
+// PCRE2 for 8-bit (UTF-8) subjects: the width must be chosen before the header is read.
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>

@@ -54,16 +54,21 @@ enum HostAPI {
         table.pointee.struct_size = UInt32(MemoryLayout<cdxmcp_host_api>.size)
         table.pointee.abi_version = UInt32(CDXMCP_ABI_VERSION)
         table.pointee.log = { handlePointer, callPointer, level, message, length in
-            let text = HostAPI.string(message, length)
             let handle = PluginHandle.from(handlePointer)
             let mcpLevel = LogLevel(rawValue: Int(level)) ?? .info
-            if let handle {
+            let context = PluginCall.from(callPointer)?.context
+            // Plugins log freely (the C example on every call): when neither the host's log, the error
+            // memory nor the client takes the line, it costs no string and no logger copy.
+            let hostTakes = handle.map { mcpLevel.swiftLogLevel >= $0.logger.logLevel || mcpLevel >= .error } ?? false
+            guard hostTakes || context?.wants(mcpLevel) == true else { return }
+            let text = HostAPI.string(message, length)
+            if let handle, hostTakes {
                 var logger = handle.logger
                 logger[metadataKey: "plugin"] = .string(handle.pluginID)
                 logger.log(level: mcpLevel.swiftLogLevel, "\(text)")
                 if mcpLevel >= .error { handle.lastError.withLock { $0 = text } }
             }
-            PluginCall.from(callPointer)?.context?.log(mcpLevel, logger: handle?.pluginID, .string(text))
+            context?.log(mcpLevel, logger: handle?.pluginID, .string(text))
         }
         table.pointee.config_get = { handlePointer, key, keyLength, buffer, capacity in
             guard let handle = PluginHandle.from(handlePointer) else { return -1 }

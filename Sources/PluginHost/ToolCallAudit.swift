@@ -19,6 +19,8 @@ public struct ToolCallAudit: Sendable {
     }
 
     public func record(tool: String, plugin: String?, client: ClientContext?, outcome: Outcome, duration: Duration) {
+        // The line is built before swift-log's own level check, so check first: no cost when audit is off.
+        guard logger.logLevel <= .info else { return }
         let principal = client?.principal
         let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
         var line = "tool call: tool=\(Self.quoted(tool)) subject=\(Self.quoted(principal?.subject ?? "local"))"

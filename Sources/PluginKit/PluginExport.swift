@@ -96,8 +96,7 @@ final class ExportedPlugin: Sendable {
             return fail(call, CDXMCP_NOT_FOUND, "plugin \(plugin.id) has no tool \"\(name)\"")
         }
         do {
-            let json = try PluginJSON(parsing: arguments.isEmpty ? "{}" : arguments)
-            return hand(call, try tool.run(json, context).json)
+            return hand(call, try tool.run(arguments.isEmpty ? "{}" : arguments, context).json)
         } catch ToolError.invalidArguments(let message) {
             return fail(call, CDXMCP_INVALID_ARGUMENTS, message)
         } catch {
@@ -150,7 +149,9 @@ final class ExportedPlugin: Sendable {
 
     private func hand(_ call: OpaquePointer?, _ result: PluginJSON) -> cdxmcp_status {
         guard let setResult = services.table.pointee.set_result else { return cdxmcp_status(CDXMCP_UNSUPPORTED) }
-        var bytes = Array(result.text.utf8)
+        // The host parses the result, so it is written directly rather than through JSONEncoder.
+        var bytes: [UInt8] = []
+        result.write(to: &bytes)
         return bytes.withUnsafeMutableBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { setResult(call, $0.baseAddress, $0.count) }
         }

@@ -27,7 +27,8 @@ public struct ToolAnnotations: Sendable {
 public struct ToolDefinition: Sendable {
     public let name: String
     let descriptor: PluginJSON
-    let run: @Sendable (PluginJSON, CallContext) throws -> ToolResult
+    /// Runs the tool on the arguments as the host sent them (JSON text).
+    let run: @Sendable (String, CallContext) throws -> ToolResult
 
     /// - Parameters:
     ///   - inputSchema: JSON Schema of the arguments, as JSON text (root `"type": "object"`).
@@ -52,10 +53,10 @@ public struct ToolDefinition: Sendable {
             members["outputSchema"] = (try? PluginJSON(parsing: outputSchema)) ?? .string("invalid outputSchema JSON")
         }
         self.descriptor = .object(members)
-        self.run = { raw, call in
+        self.run = { text, call in
             let decoded: Arguments
             do {
-                decoded = try ArgumentDecoding.decode(Arguments.self, from: raw)
+                decoded = try ArgumentDecoding.decode(Arguments.self, fromText: text)
             } catch {
                 throw ToolError.invalidArguments(ArgumentDecoding.explain(error, tool: name))
             }

@@ -35,6 +35,9 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Allow a non-loopback address although no authentication is configured.")
     var allowUnauthenticatedRemote = false
 
+    @Flag(name: .long, help: "Also serve echo_arguments compiled into the host (in place of the echo-c plugin's): the benchmark reference for what a plugin call costs.")
+    var builtinEcho = false
+
     func run() async throws {
         let configuration = try host.configuration()
         let logger = host.makeLogger(configuration)
@@ -72,9 +75,11 @@ struct Serve: AsyncParsableCommand {
         }
         // Proxy mode: the remote server's tools next to the plugins' (local names win).
         let remote = try RemoteProxy.catalog(configuration, timeout: .milliseconds(settings.pluginTimeoutMs), changes: changes, logger: logger)
+        let local: any MCPCatalog = builtinEcho
+            ? BuiltinEchoCatalog(next: registry, audit: registry.audit, governance: registry.governance) : registry
         let catalog: any MCPCatalog = remote.map {
-            CompositeCatalog(local: registry, remote: $0, toolRefusal: { [governance = registry.governance] in governance.refusal($0) })
-        } ?? registry
+            CompositeCatalog(local: local, remote: $0, toolRefusal: { [governance = registry.governance] in governance.refusal($0) })
+        } ?? local
         let server = MCPServer(identity: ServerIdentity.cloverDX(version: CloverDXMCP.version), catalog: catalog,
                                options: ServerOptions(pageSize: settings.pageSize, cacheScope: resourceServer == nil ? "public" : "private",
                                                       localPrincipal: .anonymous(user: localUser)),

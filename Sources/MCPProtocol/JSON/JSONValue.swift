@@ -22,6 +22,8 @@ public enum JSONValue: Sendable, Hashable {
         }
         set {
             guard case .object(var members) = self else { return }
+            // Drop our own reference first, so `members` is unique and changes in place instead of being copied.
+            self = .null
             members[key] = newValue
             self = .object(members)
         }

@@ -72,9 +72,15 @@ public final class RequestContext: Sendable {
         emit(JSONRPCResponse.notification("notifications/progress", params))
     }
 
+    /// Whether the client's log level lets `level` through, so callers can skip building the message.
+    public func wants(_ level: LogLevel) -> Bool {
+        guard let minimum = client.logLevel else { return false }
+        return level >= minimum
+    }
+
     /// Sends `notifications/message` if the client's log level lets `level` through.
     public func log(_ level: LogLevel, logger: String?, _ data: JSONValue) {
-        guard let minimum = client.logLevel, level >= minimum else { return }
+        guard wants(level) else { return }
         guard !state.withLock({ $0.finished }) else { return }
         var params: JSONValue = ["level": .string(level.name), "data": data]
         if let logger { params["logger"] = .string(logger) }

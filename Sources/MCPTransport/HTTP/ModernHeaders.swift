@@ -37,10 +37,24 @@ enum ModernHeaders {
 
     /// Header values that are not plain ASCII arrive as `=?base64?…?=`; surrounding space is trimmed.
     static func decode(_ raw: String) -> String {
-        let value = raw.trimmingCharacters(in: .whitespaces)
+        let value = trimmed(raw)
         guard value.hasPrefix("=?base64?"), value.hasSuffix("?="), value.count >= 11 else { return value }
         let encoded = String(value.dropFirst(9).dropLast(2))
         guard let data = Data(base64Encoded: encoded), let text = String(data: data, encoding: .utf8) else { return value }
         return text
+    }
+
+    /// `raw` without surrounding spaces and tabs. Runs on every request, so the usual value (nothing to
+    /// trim) costs two scalar checks rather than Foundation's `trimmingCharacters`.
+    static func trimmed(_ raw: String) -> String {
+        func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+            // Foundation's `.whitespaces`: tab and the space separators (Zs).
+            scalar.isASCII ? scalar == " " || scalar == "\t" : scalar.properties.generalCategory == .spaceSeparator
+        }
+        let scalars = raw.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last, isBlank(first) || isBlank(last) else { return raw }
+        guard let start = scalars.firstIndex(where: { !isBlank($0) }),
+              let end = scalars.lastIndex(where: { !isBlank($0) }) else { return "" }
+        return String(scalars[start...end])
     }
 }

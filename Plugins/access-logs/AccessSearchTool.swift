@@ -45,7 +45,7 @@ enum AccessSearchTool {
                 log records %D). source logins: LOGIN and LOGOUT events from user-action.log (user, domain, ip, action, \
                 result SUCCESS/FAILURE, message such as reason=BAD_CREDENTIALS); source user_actions: every user action \
                 (EXECUTE_JOB, ABORT_EXECUTION, CREATE_USER, …). Filters, all optional and combined with AND: status (http: a \
-                class such as 5xx or 4xx, or one code such as 404), path (http: an ICU regular expression found in the path, \
+                class such as 5xx or 4xx, or one code such as 404), path (http: a Perl-compatible (PCRE2) regular expression found in the path, \
                 e.g. ^/clover/api/ or executions/[0-9]+$), user (exact, case-insensitive), ip (the client IP), action and \
                 result (user actions, case-insensitive). `from`/`to`: \(ServerTime.acceptedFormats); without them the last 24 \
                 hours of the log. `limit` 1-\(maximumLimit) (default \(defaultLimit)); when hasMore is true, pass nextCursor with \
@@ -57,7 +57,7 @@ enum AccessSearchTool {
                 "from":{"type":"string","description":"Events from this time (server local time, ISO with zone, or relative like -2h); default: 24 h before the log's end"},
                 "to":{"type":"string","description":"Events up to this time; default: the log's end"},
                 "status":{"type":"string","description":"http: status class (5xx, 4xx, …) or one code (404)"},
-                "path":{"type":"string","description":"http: ICU regular expression found in the request path (without the query string)"},
+                "path":{"type":"string","description":"http: Perl-compatible (PCRE2) regular expression found in the request path (without the query string)"},
                 "user":{"type":"string","description":"User name, exact, case-insensitive"},
                 "ip":{"type":"string","description":"Client IP address"},
                 "action":{"type":"string","description":"logins/user_actions: LOGIN, LOGOUT, EXECUTE_JOB, …"},

@@ -21,7 +21,7 @@ struct LogFacts {
 
     func has(_ log: String) -> Bool { lastTimes[log] != nil }
 
-    /// The newest entry of `log` whose text matches `regex` (ICU syntax), or nil.
+    /// The newest entry of `log` whose text matches `regex` (Perl-compatible, PCRE2 syntax), or nil.
     func newest(_ log: String, regex: String) throws -> PluginJSON? {
         guard let last = lastTimes[log] else { return nil }
         let end = try? ServerTime(timeZone: .current).parse(last, argument: "lastTime")

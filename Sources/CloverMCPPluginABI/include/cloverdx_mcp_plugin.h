@@ -170,7 +170,7 @@ typedef struct cdxmcp_host_api {
  *                     nonBlockedJobs
  *        access:      client, user, method, path, query, protocol, status, bytes, duration_ms (NULL without %D)
  *        user_action: user, domain, ip, action, result, message (the rest of the key=value body)
- *      SQL functions besides SQLite's (window functions included): text REGEXP pattern (ICU syntax, time-bounded),
+ *      SQL functions besides SQLite's (window functions included): text REGEXP pattern (Perl-compatible PCRE2 syntax, backtracking-bounded),
  *      percentile(value, fraction 0..1) (nearest rank). Lines that do not parse are counted in "warnings"; loading
  *      stops at 1,000,000 rows ("loadTruncated", "lastTime" says where: narrow the window).
      *  "http.request"       grant "http.cloverdx"

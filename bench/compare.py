@@ -1,26 +1,30 @@
 #!/usr/bin/env python3
-"""One-command benchmark of cloverdx-mcp against a peer MCP server written with the official
-Python MCP SDK (bench/peer/server.py), both serving the same tool, echo_arguments, on 127.0.0.1.
+"""The one benchmark command (issue 10): cloverdx-mcp against a peer MCP server written with the
+official Python MCP SDK (bench/peer/server.py), both serving the same tool, echo_arguments, on
+127.0.0.1, plus our plugin-call overhead and our log search against rg and grep.
 
-For each server it measures
-  - cold start: process start -> first successful tools/call answer (polled every 5 ms);
-  - idle RSS: VmRSS 1 s after that first answer;
-  - tools/call load: wrk, BENCH_CONNECTIONS (50) connections, BENCH_DURATION (10) s, one stateless
-    2026-07-28 tools/call per request (bench/tools_call.lua): requests/s, p50, p99;
-  - full session per operation: bench/session_driver.py, same connections and duration:
-    initialize, notifications/initialized, tools/list, tools/call (+ DELETE of the session when
-    the server handed one out): operations/s, p50, p99 per operation;
-  - peak RSS: VmHWM after both loads.
-Then, ours only: tools/call load of the Swift example plugin's hello_greet (PluginKit) next to the
-C plugin's echo_arguments, and the wall time of one `cloverdx-mcp call` process per plugin.
+1.-4. For each server: cold start (process start -> first successful tools/call answer, polled every
+   5 ms); idle RSS (VmRSS 1 s after that answer); tools/call load (wrk, BENCH_CONNECTIONS (50)
+   connections, BENCH_DURATION (10) s, one stateless 2026-07-28 tools/call per request,
+   bench/tools_call.lua): requests/s, p50, p99; full session per operation (bench/session_driver.py:
+   initialize, notifications/initialized, tools/list, tools/call, DELETE when the server handed out
+   a session): operations/s, p50, p99; peak RSS (VmHWM after both loads).
+5. Plugin-call overhead: the same echo_arguments through the C ABI (libEchoCPlugin.so) and compiled
+   into the host (`serve --builtin-echo`), BENCH_OVERHEAD_ROUNDS (5) alternating wrk rounds of
+   BENCH_OVERHEAD_S (5) s each, medians compared (throughput, and the server's CPU time per call,
+   which wrk sharing the cores disturbs less); also the Swift example plugin's hello_greet.
+6. Log search (bench/log_search.py) over the large demo installation: server_logs_search, called
+   on a running server, vs rg (as it comes and single-threaded) and grep on the same files, MB/s and
+   peak RSS (BENCH_SKIP_LOGS=1 leaves it out).
+Optional soak: BENCH_SOAK_S=300 holds the tools/call load that long and samples RSS every 10 s.
 
-Prints one table (ours, peer, "ours vs peer" as a factor where > 1 means ours is better),
-appends the run to bench/results.jsonl and calls out every factor that dropped by more than 20 %
-against the previous recorded run.
+Prints one report, appends the run to bench/results.jsonl and calls out every ratio that dropped by
+more than 20 % against the previous recorded run that has it.
 
-Environment: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (50), BENCH_THREADS (wrk threads, 2),
-BENCH_SKIP_BUILD=1 (use the existing release build), BENCH_NO_RECORD=1 (do not append to
-results.jsonl). Exit status 1 when any load saw errors or a server died.
+Environment: BENCH_DURATION, BENCH_CONNECTIONS, BENCH_THREADS (wrk threads, 2), BENCH_SKIP_BUILD=1
+(use the existing release build), BENCH_BUILD_PATH (a --scratch-path, default .build),
+BENCH_NO_RECORD=1 (do not append to results.jsonl), BENCH_DEMO and BENCH_RUNS (log search).
+Exit status 1 when any load saw errors or a server died.
 """
 from __future__ import annotations
 
@@ -46,6 +50,10 @@ VENV = BENCH / ".venv-peer"
 RESULTS = BENCH / "results.jsonl"
 
 DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+OVERHEAD_ROUNDS = int(os.environ.get("BENCH_OVERHEAD_ROUNDS", "5"))
+OVERHEAD_S = int(os.environ.get("BENCH_OVERHEAD_S", "5"))
+SOAK_S = int(os.environ.get("BENCH_SOAK_S", "0"))
+BUILD_PATH = os.environ.get("BENCH_BUILD_PATH", ".build")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "50"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 READY_TIMEOUT_S = 30
@@ -81,15 +89,14 @@ def ensure_tools() -> None:
 
 
 def release_bin_dir() -> Path:
+    build = ["swift", "build", "-c", "release", "--scratch-path", BUILD_PATH]
     if os.environ.get("BENCH_SKIP_BUILD") != "1":
-        for product in ("cloverdx-mcp", "EchoCPlugin", "HelloSwiftPlugin"):
-            log(f"swift build -c release --product {product}")
-            subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True,
-                           stdout=sys.stderr)
-    out = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                         capture_output=True, text=True).stdout.strip()
-    bin_dir = Path(out)
-    for name in ("cloverdx-mcp", "libEchoCPlugin.so"):
+        for product in ("cloverdx-mcp", "EchoCPlugin", "HelloSwiftPlugin", "ServerLogsPlugin"):
+            log(f"{' '.join(build)} --product {product}")
+            subprocess.run([*build, "--product", product], cwd=ROOT, check=True, stdout=sys.stderr)
+    out = subprocess.run([*build, "--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    bin_dir = Path(out.strip())
+    for name in ("cloverdx-mcp", "libEchoCPlugin.so", "libHelloSwiftPlugin.so", "libServerLogsPlugin.so"):
         if not (bin_dir / name).exists():
             die(f"missing {bin_dir / name} (run without BENCH_SKIP_BUILD=1)")
     return bin_dir
@@ -125,6 +132,13 @@ def kb_field(pid: int, field: str) -> int:
     except OSError:
         pass
     return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process (all its threads) has used so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Server:
@@ -201,12 +215,12 @@ class RSSSampler(threading.Thread):
             self.stopped.wait(0.1)
 
 
-def run_wrk(server: Server, tmp: Path) -> dict:
+def run_wrk(server: Server, tmp: Path, duration: int = DURATION) -> dict:
     env = {**os.environ, "BENCH_TOOL": server.tool, "BENCH_ARGUMENTS": server.arguments}
-    log(f"{server.label}: wrk -t{THREADS} -c{CONNECTIONS} -d{DURATION}s tools/call {server.tool}")
-    out = subprocess.run(["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--timeout", "5s", "--latency",
+    log(f"{server.label}: wrk -t{THREADS} -c{CONNECTIONS} -d{duration}s tools/call {server.tool}")
+    out = subprocess.run(["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{duration}s", "--timeout", "5s", "--latency",
                           "-s", str(BENCH / "tools_call.lua"), f"http://127.0.0.1:{server.port}/mcp"],
-                         capture_output=True, text=True, env=env, timeout=DURATION + 60)
+                         capture_output=True, text=True, env=env, timeout=duration + 60)
     (tmp / f"{server.label.replace(' ', '_')}.{server.tool}.wrk").write_text(out.stdout + out.stderr)
     if out.returncode != 0:
         die(f"wrk failed ({out.returncode}): {out.stderr}")
@@ -239,7 +253,10 @@ def measure(server: Server, python: Path, tmp: Path, sessions: bool = True) -> d
         result["idle_rss_mb"] = round(kb_field(server.pid, "VmRSS") / 1024, 1)
         sampler = RSSSampler(server.pid)
         sampler.start()
+        cpu_before = cpu_seconds(server.pid)
         result["tools_call"] = run_wrk(server, tmp)
+        # Requests per CPU-second of the server process: a per-core figure, fair to a single-threaded peer.
+        result["tools_call"]["per_cpu_s"] = round(result["tools_call"]["requests"] / max(cpu_seconds(server.pid) - cpu_before, 1e-3), 1)
         if sessions:
             result["session"] = run_sessions(server, python)
         sampler.stopped.set()
@@ -266,10 +283,67 @@ def cli_call_ms(bin_dir: Path, plugins: Path, tool: str, arguments: str, runs: i
     return round(statistics.median(times), 1)
 
 
+def plugin_overhead(c_plugin: Server, builtin: Server, tmp: Path) -> dict:
+    """Throughput of one tool through the C ABI vs compiled into the host: alternating rounds, so a
+    slow moment of the machine hits both sides, and medians; also the server's CPU time per call."""
+    rates: dict[str, list[float]] = {"c": [], "builtin": []}
+    cpu_us: dict[str, list[float]] = {"c": [], "builtin": []}
+    errors = 0
+    c_plugin.start()
+    builtin.start()
+    try:
+        for _ in range(OVERHEAD_ROUNDS):
+            for server, key in ((c_plugin, "c"), (builtin, "builtin")):
+                cpu_before = cpu_seconds(server.pid)
+                figures = run_wrk(server, tmp, OVERHEAD_S)
+                rates[key].append(figures["rps"])
+                cpu_us[key].append((cpu_seconds(server.pid) - cpu_before) * 1e6 / max(figures["requests"], 1))
+                errors += figures["errors"]
+    finally:
+        c_plugin.stop()
+        builtin.stop()
+    c_rps, builtin_rps = statistics.median(rates["c"]), statistics.median(rates["builtin"])
+    c_cpu, builtin_cpu = statistics.median(cpu_us["c"]), statistics.median(cpu_us["builtin"])
+    return {"c_rps": round(c_rps, 1), "builtin_rps": round(builtin_rps, 1),
+            "overhead_pct": round((1 - c_rps / builtin_rps) * 100, 1),
+            "c_cpu_us": round(c_cpu, 1), "builtin_cpu_us": round(builtin_cpu, 1),
+            "cpu_overhead_pct": round((c_cpu / builtin_cpu - 1) * 100, 1),
+            "rounds": rates, "errors": errors}
+
+
+def soak(server: Server, tmp: Path) -> dict:
+    """Holds the tools/call load for SOAK_S seconds and samples VmRSS every 10 s."""
+    server.start()
+    try:
+        time.sleep(1)
+        samples = [round(kb_field(server.pid, "VmRSS") / 1024, 1)]
+        load: dict = {}
+        worker = threading.Thread(target=lambda: load.update(run_wrk(server, tmp, SOAK_S)), daemon=True)
+        worker.start()
+        while worker.is_alive():
+            worker.join(10)
+            samples.append(round(kb_field(server.pid, "VmRSS") / 1024, 1))
+        if not server.alive():
+            die(f"{server.label} died during the soak:\n{server.err_path.read_text()}")
+    finally:
+        server.stop()
+    steady = samples[len(samples) // 4:]  # the first minutes warm the pools and caches up
+    return {"seconds": SOAK_S, "rss_mb": samples, "requests": load.get("requests", 0),
+            "errors": load.get("errors", 1), "rps": load.get("rps", 0),
+            "growth_after_warmup_mb": round(steady[-1] - steady[0], 1)}
+
+
+def log_search_rows(bin_dir: Path) -> list[dict]:
+    sys.path.insert(0, str(BENCH))
+    import log_search  # bench/log_search.py: the same cases it runs on its own
+    return log_search.run_cases(bin_dir)
+
+
 # --- report -------------------------------------------------------------------------------------
 # (key, label, getter, higher_is_better)
 ROWS = [
     ("tools_call_rps", "tools/call requests/s", lambda r: r["tools_call"]["rps"], True),
+    ("tools_call_per_cpu_s", "tools/call per CPU-second", lambda r: r["tools_call"]["per_cpu_s"], True),
     ("tools_call_p50_ms", "tools/call p50 (ms)", lambda r: r["tools_call"]["p50_ms"], False),
     ("tools_call_p99_ms", "tools/call p99 (ms)", lambda r: r["tools_call"]["p99_ms"], False),
     ("session_ops", "full sessions/s", lambda r: r["session"]["ops_per_s"], True),
@@ -303,6 +377,94 @@ def machine() -> dict:
             "kernel": platform.release()}
 
 
+def previous_run() -> dict | None:
+    if not RESULTS.exists():
+        return None
+    lines = [line for line in RESULTS.read_text().splitlines() if line.strip()]
+    return json.loads(lines[-1]) if lines else None
+
+
+def print_report(run: dict) -> None:
+    ours, peer, ratios, plugins = run["ours"], run["peer_figures"], run["ratios"], run["plugins"]
+    m = run["machine"]
+    print()
+    print(f"cloverdx-mcp benchmarks — {run['date']}, {m['nproc']} CPUs, {m['ram_gb']} GB RAM, {m['cpu']}, "
+          f"load average before {m['loadavg_before'][0]}")
+    print(f"peer: {run['peer']}; {CONNECTIONS} connections, {DURATION} s per load")
+    print()
+    print(f"| {'1-4. ours vs peer':<26} | {'ours':>10} | {'peer':>10} | {'ours vs peer':>12} |")
+    print(f"|{'-' * 28}|{'-' * 11}:|{'-' * 11}:|{'-' * 13}:|")
+    for key, label, get, _ in ROWS:
+        r = ratios[key]
+        print(f"| {label:<26} | {get(ours):>10,.1f} | {get(peer):>10,.1f} | {(f'{r:,.1f}×' if r else '–'):>12} |")
+    print("ours vs peer: > 1 means ours is better (throughput ours/peer; latency, memory, start peer/ours).")
+    print()
+    o = plugins["overhead"]
+    print(f"5. plugin-call overhead, echo_arguments, median of {OVERHEAD_ROUNDS} alternating {OVERHEAD_S} s rounds: "
+          f"through the C ABI {o['c_rps']:,.0f} req/s, compiled into the host {o['builtin_rps']:,.0f} req/s "
+          f"→ overhead {o['overhead_pct']:.1f} % of throughput (rounds C {[round(x) for x in o['rounds']['c']]}, "
+          f"built-in {[round(x) for x in o['rounds']['builtin']]}); server CPU per call {o['c_cpu_us']} vs "
+          f"{o['builtin_cpu_us']} µs (+{o['cpu_overhead_pct']:.1f} %)")
+    print(f"   Swift plugin hello_greet (PluginKit) {plugins['swift_hello_rps']:,.0f} req/s "
+          f"({plugins['swift_vs_c'] * 100:.0f} % of the C plugin in the same run); one `cloverdx-mcp call` "
+          f"process: C {plugins['cli_call_c_ms']} ms, Swift {plugins['cli_call_swift_ms']} ms")
+    if "soak" in run:
+        k = run["soak"]
+        print(f"   soak: {k['seconds']} s of tools/call, {k['requests']:,} calls at {k['rps']:,.0f}/s, {k['errors']} errors; "
+              f"RSS every 10 s {k['rss_mb'][0]} → max {max(k['rss_mb'])} → {k['rss_mb'][-1]} MB, "
+              f"growth after warm-up {k['growth_after_warmup_mb']:+.1f} MB")
+    if run.get("log_search"):
+        print()
+        print(f"| {'6. log search, MB/s of text':<46} | {'ours':>7} | {'rg':>7} | {'rg -j1':>7} | {'grep':>7} | "
+              f"{'ours/rg':>7} | {'ours/rg -j1':>11} | {'RSS MB':>6} |")
+        print(f"|{'-' * 48}|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 12}:|{'-' * 7}:|")
+        for case in run["log_search"]:
+            print(f"| {case['case']:<46} | {case['ours_mb_s']:>7,.0f} | {case['rg_mb_s']:>7,.0f} | "
+                  f"{case['rg_j1_mb_s']:>7,.0f} | {case['grep_mb_s']:>7,.0f} | {case['ours_vs_rg'] * 100:>6.0f} % | "
+                  f"{case['ours_vs_rg_j1'] * 100:>10.0f} % | {case['ours_rss_mb']:>6.1f} |")
+        print("ours: server_logs_search as a tools/call to a running server (HTTP round trip included), RSS of the "
+              "whole server; rg as it comes searches the log's files on every core, rg -j1 on one like ours")
+    print()
+    print(f"errors: {run['errors']}")
+    for side, figures in (("ours", ours), ("peer", peer)):
+        for load in ("tools_call", "session"):
+            first = figures[load].get("first_error")
+            if first:
+                print(f"first error, {side} {load}: {first}")
+
+
+def targets(run: dict) -> list[tuple[str, bool, str]]:
+    """Issue 10's targets, each with whether this run met it."""
+    ours, ratios = run["ours"], run["ratios"]
+    checks = [
+        ("tools/call ≥ 20× peer", (ratios["tools_call_rps"] or 0) >= 20, f"{ratios['tools_call_rps']}×"),
+        ("full session ≥ 20× peer", (ratios["session_ops"] or 0) >= 20, f"{ratios['session_ops']}×"),
+        ("tools/call p99 < 5 ms", ours["tools_call"]["p99_ms"] < 5, f"{ours['tools_call']['p99_ms']} ms"),
+        ("idle RSS ≤ 15 MB", ours["idle_rss_mb"] <= 15, f"{ours['idle_rss_mb']} MB"),
+        ("cold start ≤ 100 ms", ours["cold_start_ms"] <= 100, f"{ours['cold_start_ms']} ms"),
+        ("plugin-call overhead ≤ 5 %", run["plugins"]["overhead"]["overhead_pct"] <= 5,
+         f"{run['plugins']['overhead']['overhead_pct']} %"),
+    ]
+    if "soak" in run:
+        growth = run["soak"]["growth_after_warmup_mb"]
+        checks.append((f"no RSS growth over {SOAK_S} s", growth <= 1.0, f"{growth:+.1f} MB after warm-up"))
+    for case in run.get("log_search", []):
+        checks.append((f"log search {case['case']}: ≥ 50 % of rg, RSS ≤ 64 MB",
+                       case["ours_vs_rg"] >= 0.5 and case["ours_rss_mb"] <= 64,
+                       f"{case['ours_vs_rg'] * 100:.0f} %, {case['ours_rss_mb']} MB"))
+    return checks
+
+
+def regressions(run: dict, previous: dict) -> list[str]:
+    """Ratios (higher is better) that dropped by more than REGRESSION against the previous run."""
+    found = []
+    for key, old in previous.get("ratios", {}).items():
+        new = run["ratios"].get(key)
+        if old and new and new < old * (1 - REGRESSION):
+            found.append(f"  REGRESSION {key}: {old} -> {new} ({(new / old - 1) * 100:+.0f} %)")
+    return found
+
+
 def main() -> None:
     if not (1 <= DURATION <= 3600):
         die("BENCH_DURATION must be 1..3600 seconds")
@@ -316,92 +478,62 @@ def main() -> None:
     swift_plugins = tmp / "plugins-hello.json"
     swift_plugins.write_text(json.dumps({"plugins": [
         {"id": "hello-swift", "path": str(bin_dir / "libHelloSwiftPlugin.so"), "settings": {"greeting": "Hello"}}]}))
+    no_plugins = tmp / "plugins-none.json"
+    no_plugins.write_text(json.dumps({"plugins": []}))
 
     ours_argv = [str(bin_dir / "cloverdx-mcp"), "serve", "--http", "127.0.0.1:0", "--log-level", "notice"]
-    ours = measure(Server("ours", ours_argv + ["--plugins", str(echo_plugins)], tmp, "echo_arguments",
-                          '{"text":"hi"}'), python, tmp)
-    peer = measure(Server("peer", [str(python), str(BENCH / "peer" / "server.py"), "--port", "0"], tmp,
-                          "echo_arguments", '{"text":"hi"}'), python, tmp)
-    plugins: dict = {"c_echo_rps": ours["tools_call"]["rps"]}
-    if (bin_dir / "libHelloSwiftPlugin.so").exists():
-        swift = measure(Server("ours swift plugin", ours_argv + ["--plugins", str(swift_plugins)], tmp,
-                               "hello_greet", '{"name":"bench"}'), python, tmp, sessions=False)
-        plugins.update({"swift_hello_rps": swift["tools_call"]["rps"], "swift_hello_p99_ms": swift["tools_call"]["p99_ms"],
-                        "swift_vs_c": round(swift["tools_call"]["rps"] / ours["tools_call"]["rps"], 3),
-                        "swift_errors": swift["tools_call"]["errors"]})
-        log("cloverdx-mcp call: one process per call, 5 runs each")
-        plugins["cli_call_c_ms"] = cli_call_ms(bin_dir, echo_plugins, "echo_arguments", '{"text":"hi"}')
-        plugins["cli_call_swift_ms"] = cli_call_ms(bin_dir, swift_plugins, "hello_greet", '{"name":"bench"}')
+    echo = ('echo_arguments', '{"text":"hi"}')
+    ours = measure(Server("ours", ours_argv + ["--plugins", str(echo_plugins)], tmp, *echo), python, tmp)
+    peer = measure(Server("peer", [str(python), str(BENCH / "peer" / "server.py"), "--port", "0"], tmp, *echo),
+                   python, tmp)
+
+    swift = measure(Server("ours swift plugin", ours_argv + ["--plugins", str(swift_plugins)], tmp,
+                           "hello_greet", '{"name":"bench"}'), python, tmp, sessions=False)
+    overhead = plugin_overhead(Server("ours C plugin", ours_argv + ["--plugins", str(echo_plugins)], tmp, *echo),
+                               Server("ours built-in", ours_argv + ["--plugins", str(no_plugins), "--builtin-echo"],
+                                      tmp, *echo), tmp)
+    log("cloverdx-mcp call: one process per call, 5 runs each")
+    plugins = {"overhead": overhead, "swift_hello_rps": swift["tools_call"]["rps"],
+               "swift_hello_p99_ms": swift["tools_call"]["p99_ms"],
+               "swift_vs_c": round(swift["tools_call"]["rps"] / ours["tools_call"]["rps"], 3),
+               "cli_call_c_ms": cli_call_ms(bin_dir, echo_plugins, *echo),
+               "cli_call_swift_ms": cli_call_ms(bin_dir, swift_plugins, "hello_greet", '{"name":"bench"}')}
 
     ratios = {key: factor(get(ours), get(peer), hib) for key, _, get, hib in ROWS}
+    ratios["plugin_c_vs_builtin"] = round(overhead["c_rps"] / overhead["builtin_rps"], 3)
     errors = {"ours": ours["tools_call"]["errors"] + ours["session"]["errors"],
               "peer": peer["tools_call"]["errors"] + peer["session"]["errors"],
-              "ours_swift_plugin": plugins.get("swift_errors", 0)}
+              "ours_plugins": swift["tools_call"]["errors"] + overhead["errors"]}
     run = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
            "machine": {**machine(), "loadavg_before": load_before},
            "duration_s": DURATION, "connections": CONNECTIONS,
            "peer": f"python mcp {package_version(python, 'mcp')} MCPServer, stateless_http + json_response, "
                    f"uvicorn {package_version(python, 'uvicorn')} (uvloop, httptools)",
            "ours": ours, "peer_figures": peer, "ratios": ratios, "plugins": plugins, "errors": errors}
+    if SOAK_S > 0:
+        run["soak"] = soak(Server("ours soak", ours_argv + ["--plugins", str(echo_plugins)], tmp, *echo), tmp)
+        errors["ours_soak"] = run["soak"]["errors"]
+    if os.environ.get("BENCH_SKIP_LOGS") != "1":
+        run["log_search"] = log_search_rows(bin_dir)
+        for case in run["log_search"]:
+            ratios[f"log_search_vs_rg {case['case']}"] = round(case["ours_vs_rg"], 3)
 
-    m = run["machine"]
-    print()
-    print(f"cloverdx-mcp vs Python MCP SDK peer — {run['date']}, {m['nproc']} CPUs, {m['ram_gb']} GB RAM, "
-          f"{CONNECTIONS} connections, {DURATION} s per load, load average before {m['loadavg_before'][0]}")
-    print(f"peer: {run['peer']}")
-    print()
-    print(f"| {'metric':<24} | {'ours':>10} | {'peer':>10} | {'ours vs peer':>12} |")
-    print(f"|{'-' * 26}|{'-' * 11}:|{'-' * 11}:|{'-' * 13}:|")
-    for key, label, get, _ in ROWS:
-        r = ratios[key]
-        print(f"| {label:<24} | {get(ours):>10,.1f} | {get(peer):>10,.1f} | {(f'{r:,.1f}×' if r else '–'):>12} |")
-    print()
-    print("ours vs peer: > 1 means ours is better (throughput ours/peer; latency, memory, start peer/ours).")
-    if "swift_hello_rps" in plugins:
-        print(f"plugins (ours): C echo_arguments {plugins['c_echo_rps']:,.0f} req/s, Swift hello_greet "
-              f"{plugins['swift_hello_rps']:,.0f} req/s ({plugins['swift_vs_c'] * 100:.0f} % of C); "
-              f"one `cloverdx-mcp call` process: C {plugins['cli_call_c_ms']} ms, Swift {plugins['cli_call_swift_ms']} ms")
-    print(f"errors: ours {errors['ours']}, peer {errors['peer']}, ours (Swift plugin) {errors['ours_swift_plugin']}")
-    for side, figures in (("ours", ours), ("peer", peer)):
-        for load in ("tools_call", "session"):
-            first = figures[load].get("first_error")
-            if first:
-                print(f"first error, {side} {load}: {first}")
-
-    # Targets of issue 10.
+    print_report(run)
     print()
     print("targets:")
-    checks = [
-        ("tools/call ≥ 20× peer", ratios["tools_call_rps"] is not None and ratios["tools_call_rps"] >= 20,
-         f"{ratios['tools_call_rps']}×"),
-        ("full session ≥ 20× peer", ratios["session_ops"] is not None and ratios["session_ops"] >= 20,
-         f"{ratios['session_ops']}×"),
-        ("tools/call p99 < 5 ms", ours["tools_call"]["p99_ms"] < 5, f"{ours['tools_call']['p99_ms']} ms"),
-        ("idle RSS ≤ 15 MB", ours["idle_rss_mb"] <= 15, f"{ours['idle_rss_mb']} MB"),
-        ("cold start ≤ 100 ms", ours["cold_start_ms"] <= 100, f"{ours['cold_start_ms']} ms"),
-    ]
-    for name, ok, value in checks:
+    for name, ok, value in targets(run):
         print(f"  {'met ' if ok else 'MISS'}  {name}: {value}")
-
-    # Regressions against the previous recorded run.
-    previous = None
-    if RESULTS.exists():
-        lines = [line for line in RESULTS.read_text().splitlines() if line.strip()]
-        if lines:
-            previous = json.loads(lines[-1])
+    previous = previous_run()
     if previous:
         print()
-        regressed = []
-        for key, label, _, _ in ROWS:
-            old, new = previous.get("ratios", {}).get(key), ratios[key]
-            if old and new and new < old * (1 - REGRESSION):
-                regressed.append(f"  REGRESSION {label}: {old}× -> {new}× ({(new / old - 1) * 100:+.0f} %)")
+        m = run["machine"]
         if m["loadavg_before"][0] > 0.5 * (m["nproc"] or 1):
             print(f"note: load average {m['loadavg_before'][0]} before the run; other work on the machine moves "
                   "the factors by tens of per cent")
-        print(f"against the run of {previous['date']}: " + ("no ratio dropped by more than 20 %" if not regressed
-                                                          else f"{len(regressed)} ratio(s) dropped by more than 20 %"))
-        for line in regressed:
+        found = regressions(run, previous)
+        print(f"against the run of {previous['date']}: " + ("no ratio dropped by more than 20 %" if not found
+                                                          else f"{len(found)} ratio(s) dropped by more than 20 %"))
+        for line in found:
             print(line)
     if os.environ.get("BENCH_NO_RECORD") != "1":
         with RESULTS.open("a") as results:

@@ -6,16 +6,21 @@ uncompressed text, peak RSS and match counts.
     bench/log_search.py                  # builds release, generates the large demo once (~1 GB), runs
     BENCH_SKIP_BUILD=1 bench/log_search.py
     BENCH_DEMO=/path/to/demo bench/log_search.py
+    BENCH_BUILD_PATH=.build-mine bench/log_search.py   # build into (or, with BENCH_SKIP_BUILD=1, use) another scratch path
 
 Each tool runs BENCH_RUNS times (default 3) per case; the table shows the median time and the
-largest peak RSS. Our tool runs as `cloverdx-mcp call` (one process: host, plugin and search), so its
-figures include process start and plugin loading (tens of milliseconds).
+largest peak RSS. Our tool is called as agents call it: a running `cloverdx-mcp serve` (release,
+the server-logs plugin only) answers one stateless tools/call over HTTP per search, timed from
+request to answer; its RSS is the whole server's peak (VmHWM). rg runs twice: as it comes (one
+thread per file, here on every core) and with -j1 (one thread, as our search of one log is).
 """
 
 from __future__ import annotations
 
 import gzip
+import http.client
 import json
+import re
 import os
 import shutil
 import statistics
@@ -28,6 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 DEMO = Path(os.environ.get("BENCH_DEMO", Path.home() / ".cache" / "cloverdx-mcp" / "bench-large"))
+# SwiftPM's scratch path (default .build): lets a second checkout's build be measured without touching the first.
+SCRATCH = ["--scratch-path", os.environ["BENCH_BUILD_PATH"]] if os.environ.get("BENCH_BUILD_PATH") else []
 
 # (log ID, files of that log relative to the demo, regex): a plain-text log and a mostly-gzip one.
 # The patterns match rarely, so every tool reads every byte (ours stops early only at its limit).
@@ -57,10 +64,13 @@ def build() -> Path:
     if os.environ.get("BENCH_SKIP_BUILD") != "1":
         for product in ("cloverdx-mcp", "ServerLogsPlugin"):
             log(f"swift build -c release --product {product}")
-            subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True, stdout=sys.stderr)
-    bin_dir = Path(subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, check=True,
-                                  capture_output=True, text=True).stdout.strip())
-    return bin_dir
+            subprocess.run(["swift", "build", "-c", "release", *SCRATCH, "--product", product], cwd=ROOT, check=True, stdout=sys.stderr)
+    # SwiftPM waits for a build running in the same scratch path even to print it; an existing one is read directly.
+    existing = ROOT / os.environ.get("BENCH_BUILD_PATH", ".build") / "release"
+    if os.environ.get("BENCH_SKIP_BUILD") == "1" and existing.is_dir():
+        return existing.resolve()
+    return Path(subprocess.run(["swift", "build", "-c", "release", *SCRATCH, "--show-bin-path"], cwd=ROOT, check=True,
+                               capture_output=True, text=True).stdout.strip())
 
 
 def ensure_demo(binary: Path) -> None:
@@ -97,57 +107,113 @@ def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[floa
     return elapsed, usage.ru_maxrss / 1024, text
 
 
-def our_search(binary: Path, plugins: Path, log_id: str, pattern: str) -> list[str]:
-    arguments = json.dumps({"appender": log_id, "pattern": pattern, "limit": 1000})
-    return [str(binary), "call", "server_logs_search", "--args", arguments, "--plugins", str(plugins),
-            "--config", str(DEMO / "conf" / "clover.properties")]
+class SearchServer:
+    """`cloverdx-mcp serve` on 127.0.0.1 with only the server-logs plugin, over the demo installation."""
 
-
-def our_matches(output: str) -> int:
-    structured = json.loads(output).get("structuredContent", {})
-    return int(structured.get("matched", len(structured.get("entries", []))))
-
-
-def main() -> None:
-    ensure_tools()
-    bin_dir = build()
-    binary = bin_dir / "cloverdx-mcp"
-    ensure_demo(binary)
-    workdir = Path(tempfile.mkdtemp(prefix="cloverdx-mcp-search-bench."))
-    try:
+    def __init__(self, bin_dir: Path, workdir: Path):
         plugins = workdir / "plugins.json"
         plugins.write_text(json.dumps({"plugins": [{"id": "server-logs", "path": str(bin_dir / "libServerLogsPlugin.so"),
                                                     "grants": ["logs.read", "installation.read"]}]}))
+        self.stderr = workdir / "server.err"
         env = {**os.environ, "CLOVER_MCP_SIDECAR_PLUGIN_TIMEOUT_MS": "600000"}
-        rows = []
+        self.process = subprocess.Popen([str(bin_dir / "cloverdx-mcp"), "serve", "--http", "127.0.0.1:0",
+                                         "--plugins", str(plugins), "--config", str(DEMO / "conf" / "clover.properties"),
+                                         "--log-level", "notice"],
+                                        stdout=subprocess.DEVNULL, stderr=self.stderr.open("w"), env=env)
+        deadline = time.monotonic() + 30
+        self.port = 0
+        while not self.port:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"cloverdx-mcp serve did not start:\n{self.stderr.read_text()}")
+            found = re.search(r"listening on http://127\.0\.0\.1:(\d+)/", self.stderr.read_text())
+            self.port = int(found.group(1)) if found else 0
+            time.sleep(0.01)
+
+    def search(self, log_id: str, pattern: str) -> tuple[float, int]:
+        """Seconds from request to answer, and the entries matched."""
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {
+            "name": "server_logs_search", "arguments": {"appender": log_id, "pattern": pattern, "limit": 1000},
+            "_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+                      "io.modelcontextprotocol/clientCapabilities": {}}}})
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+        try:
+            start = time.perf_counter()
+            connection.request("POST", "/mcp", body=body, headers={
+                "Content-Type": "application/json", "Accept": "application/json, text/event-stream",
+                "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "server_logs_search"})
+            answer = json.loads(connection.getresponse().read())
+            seconds = time.perf_counter() - start
+        finally:
+            connection.close()
+        result = answer.get("result", {})
+        if "error" in answer or result.get("isError"):
+            raise SystemExit(f"server_logs_search failed: {json.dumps(answer)[:500]}")
+        structured = result.get("structuredContent", {})
+        return seconds, int(structured.get("matched", len(structured.get("entries", []))))
+
+    def peak_rss_mb(self) -> float:
+        with open(f"/proc/{self.process.pid}/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def run_cases(bin_dir: Path) -> list[dict]:
+    """Every case with every tool, BENCH_RUNS times each; one dict per case (bench/compare.py uses these too)."""
+    ensure_tools()
+    ensure_demo(bin_dir / "cloverdx-mcp")
+    workdir = Path(tempfile.mkdtemp(prefix="cloverdx-mcp-search-bench."))
+    server = SearchServer(bin_dir, workdir)
+    try:
+        cases = []
         for log_id, glob, pattern in CASES:
             files = sorted(DEMO.glob(glob))
             megabytes = text_bytes(files) / 1e6
-            tools = {
-                "cloverdx-mcp": (our_search(binary, plugins, log_id, pattern), our_matches),
-                "rg": (["rg", "-z", "-c", "--no-filename", pattern, *map(str, files)],
-                       lambda out: sum(int(n) for n in out.split())),
-                "grep": (["zgrep", "-c", "-h", "-E", pattern, *map(str, files)],
-                         lambda out: sum(int(n) for n in out.split())),
+            count_lines = lambda out: sum(int(n) for n in out.split())
+            commands = {
+                "rg": ["rg", "-z", "-c", "--no-filename", pattern, *map(str, files)],
+                "rg_j1": ["rg", "-j1", "-z", "-c", "--no-filename", pattern, *map(str, files)],
+                "grep": ["zgrep", "-c", "-h", "-E", pattern, *map(str, files)],
             }
-            for name, (command, count) in tools.items():
-                samples = [measure(command, env) for _ in range(RUNS)]
+            case: dict = {"case": f"{log_id} /{pattern}/ ({megabytes:.0f} MB)", "megabytes": round(megabytes, 1)}
+            ours = [server.search(log_id, pattern) for _ in range(RUNS)]
+            seconds = statistics.median(sample[0] for sample in ours)
+            case.update({"ours_seconds": round(seconds, 4), "ours_mb_s": round(megabytes / seconds, 1),
+                         "ours_rss_mb": round(server.peak_rss_mb(), 1), "ours_matches": ours[0][1]})
+            for name, command in commands.items():
+                samples = [measure(command) for _ in range(RUNS)]
                 seconds = statistics.median(sample[0] for sample in samples)
-                rows.append((f"{log_id} /{pattern[:14]}/ ({megabytes:.0f} MB)", name, seconds, megabytes / seconds,
-                             max(sample[1] for sample in samples), count(samples[0][2])))
+                case.update({f"{name}_seconds": round(seconds, 4), f"{name}_mb_s": round(megabytes / seconds, 1),
+                             f"{name}_rss_mb": round(max(sample[1] for sample in samples), 1),
+                             f"{name}_matches": count_lines(samples[0][2])})
+            case["ours_vs_rg"] = round(case["ours_mb_s"] / case["rg_mb_s"], 3)
+            case["ours_vs_rg_j1"] = round(case["ours_mb_s"] / case["rg_j1_mb_s"], 3)
+            cases.append(case)
             log(f"{log_id}: done")
+        return cases
     finally:
+        server.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
+
+def main() -> None:
+    cases = run_cases(build())
     print(f"\nRegex search, median of {RUNS} runs, {os.cpu_count()} CPUs, demo {DEMO}")
-    print(f"{'log, pattern, text size':<36} {'tool':<13} {'seconds':>8} {'MB/s':>8} {'peak RSS MB':>12} {'matches':>8}")
-    for case, name, seconds, rate, rss, matches in rows:
-        print(f"{case:<36} {name:<13} {seconds:>8.2f} {rate:>8.0f} {rss:>12.1f} {matches:>8}")
-    for case in dict.fromkeys(row[0] for row in rows):
-        rates = {row[1]: row[3] for row in rows if row[0] == case}
-        print(f"{case}: cloverdx-mcp at {rates['cloverdx-mcp'] / rates['rg']:.0%} of rg's throughput, "
-              f"{rates['cloverdx-mcp'] / rates['grep']:.0%} of grep's")
-    print("matches: lines for rg and grep, log entries (a stack trace is one) for cloverdx-mcp")
+    print(f"{'log, pattern, text size':<44} {'tool':<13} {'seconds':>8} {'MB/s':>8} {'peak RSS MB':>12} {'matches':>8}")
+    for case in cases:
+        for name in ("ours", "rg", "rg_j1", "grep"):
+            print(f"{case['case']:<44} {name.replace('_j1', ' -j1'):<13} {case[name + '_seconds']:>8.3f} "
+                  f"{case[name + '_mb_s']:>8.0f} {case[name + '_rss_mb']:>12.1f} {case[name + '_matches']:>8}")
+    for case in cases:
+        print(f"{case['case']}: ours at {case['ours_vs_rg']:.0%} of rg's throughput ({case['ours_vs_rg_j1']:.0%} of "
+              f"rg -j1), {case['ours_mb_s'] / case['grep_mb_s']:.0%} of grep's")
+    print("ours: tools/call to a running server over HTTP, RSS of the whole server; "
+          "matches: lines for rg and grep, log entries (a stack trace is one) for ours")
 
 
 if __name__ == "__main__":

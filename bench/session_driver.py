@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Full-session-per-operation load for bench/compare.sh, the shape of the public MCP server
+"""Full-session-per-operation load for bench/compare.py, the shape of the public MCP server
 comparison: every operation is initialize, notifications/initialized, tools/list and
 tools/call (protocol revision 2025-11-25) and, when the server handed out an Mcp-Session-Id,
 a DELETE of that session, as a well-behaved client ends it.

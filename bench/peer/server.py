@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Peer server for bench/compare.sh: the echo_arguments tool written with the official
+"""Peer server for bench/compare.py: the echo_arguments tool written with the official
 Python MCP SDK (PyPI `mcp`, MCPServer), served over Streamable HTTP in the SDK's fastest
 documented mode: stateless_http=True, json_response=True (one JSON answer per POST, no
 session state; 2026-07-28 requests are handled without initialize as well).

@@ -8,7 +8,8 @@ public protocol HostService: Sendable {
     var name: String { get }
     /// The plugins.json grant a plugin needs, e.g. "logs.read".
     var grant: String { get }
-    /// Serves one request. Runs on a plugin-call thread; may take long (poll `context.isCancelled`).
+    /// Serves one request. Runs on the plugin-call thread that asked (its task prefers that thread as
+    /// executor), so it may block and take long (poll `context.isCancelled`).
     func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue
 }
 

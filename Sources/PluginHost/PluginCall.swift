@@ -56,8 +56,9 @@ final class PluginCall: Sendable {
         }
         let context = ServiceContext(pluginID: plugin.pluginID, request: self.context)
         let outcome = Mutex<Result<JSONValue, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
+        // The service runs on this plugin-call thread (see CallingThreadExecutor for why).
+        let executor = CallingThreadExecutor()
+        Task(executorPreference: executor) {
             let result: Result<JSONValue, any Error>
             do {
                 result = .success(try await service.handle(request, context: context))
@@ -65,9 +66,9 @@ final class PluginCall: Sendable {
                 result = .failure(error)
             }
             outcome.withLock { $0 = result }
-            done.signal()
+            executor.wake()
         }
-        done.wait()
+        executor.drain { outcome.withLock { $0 != nil } }
         switch outcome.withLock({ $0 })! {
         case .success(let response):
             return (cdxmcp_status(CDXMCP_OK), response)

@@ -98,13 +98,14 @@ public enum PluginJSON: Sendable, Hashable, Codable {
 
     /// Compact JSON text with sorted keys (stable output).
     public var text: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "null"
+        var out: [UInt8] = []
+        write(to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends compact JSON text with sorted keys, as `text` has it, without JSONEncoder's Codable
-    /// machinery: results go back to the host on every call.
+    /// Appends compact JSON text with sorted keys, without JSONEncoder's Codable machinery: results
+    /// go back to the host on every call. (The host's JSONSerializer is not reachable from here:
+    /// plugins link PluginKit and the C ABI only.)
     func write(to out: inout [UInt8]) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)

@@ -75,13 +75,13 @@ struct Plugins: ParsableCommand {
             let logger = host.makeLogger(configuration)
             let url = URL(fileURLWithPath: path).standardizedFileURL
             guard FileManager.default.fileExists(atPath: url.path) else { throw ValidationError("no file at \(url.path)") }
-            do {
+            do throws(PluginLoadError) {
                 let plugin = try host.loader(configuration, logger: logger).open(url, pluginID: url.deletingPathExtension().lastPathComponent)
                 print("ok: \(url.lastPathComponent) speaks ABI 1, plugin version \(plugin.version)")
                 print("sha256: \(try PluginLoader.sha256(of: url, pluginID: plugin.id))")
                 print("tools: \(plugin.toolNames.joined(separator: ", "))")
                 print("resources: \(plugin.resources.count), resource templates: \(plugin.resourceTemplates.count), prompts: \(plugin.prompts.count)")
-            } catch let error as PluginLoadError {
+            } catch {
                 throw CommandFailure(error.reason)
             }
         }

@@ -197,10 +197,25 @@ struct EchoService: HostService {
     }
 }
 
+/// A host service that tells which threads ran it: before and after a suspension, and a child task.
+struct ThreadService: HostService {
+    let name = "test.thread"
+    let grant = "test.read"
+    func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {
+        let before = currentThreadName()
+        try await Task.sleep(for: .milliseconds(5))
+        async let child = currentThreadName()
+        let after = currentThreadName()
+        return ["before": .string(before), "after": .string(after), "child": .string(await child)]
+    }
+
+    private func currentThreadName() -> String { Thread.current.name ?? "" }
+}
+
 @Suite struct HostServiceTests {
     let registry = PluginRegistry(
         loader: PluginLoader(searchDirectories: [BuiltPlugins.directory], logger: BuiltPlugins.logger,
-                             services: HostServiceDirectory([EchoService()])),
+                             services: HostServiceDirectory([EchoService(), ThreadService()])),
         changes: ChangeHub(), logger: BuiltPlugins.logger)
 
     func call(_ arguments: JSONValue) async throws -> JSONValue {
@@ -212,6 +227,14 @@ struct EchoService: HostService {
         let result = try await call(["service": "test.echo", "request": ["q": 1]])
         #expect(result["structuredContent"]?["plugin"] == "faulty")
         #expect(result["structuredContent"]?["request"]?["q"] == 1)
+    }
+
+    @Test func servicesRunOnThePluginCallThreadNotSwiftsSharedPool() async throws {
+        registry.apply(PluginManifest(plugins: [PluginEntry(id: "faulty", library: "FaultyTestPlugin", grants: ["test.read"])]))
+        let threads = try await call(["service": "test.thread"])["structuredContent"]
+        #expect(threads?["before"] == "plugin call")
+        #expect(threads?["after"] == "plugin call")
+        #expect(threads?["child"] == "plugin call")
     }
 
     @Test func pluginWithoutTheGrantIsRefused() async throws {

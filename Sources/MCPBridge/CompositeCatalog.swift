@@ -19,7 +19,11 @@ public struct CompositeCatalog: MCPCatalog {
     }
 
     public func listTools(for client: ClientContext) -> [JSONValue] {
-        merge(local.listTools(for: client), remote.listTools(for: client).filter { toolRefusal($0) == nil }, key: "name")
+        // A local tool the caller's scopes hide still owns its name (see `isLocal`).
+        let remoteTools = remote.listTools(for: client).filter { tool in
+            toolRefusal(tool) == nil && local.requiredScopes(forTool: tool["name"]?.stringValue ?? "").isEmpty
+        }
+        return merge(local.listTools(for: client), remoteTools, key: "name")
     }
 
     public func listResources(for client: ClientContext) -> [JSONValue] {
@@ -35,7 +39,7 @@ public struct CompositeCatalog: MCPCatalog {
     }
 
     public func callTool(name: String, arguments: JSONValue, context: RequestContext) async throws -> JSONValue {
-        if !Self.names(local.listTools(for: context.client), "name").contains(name),
+        if !isLocal(tool: name, for: context.client),
            let tool = remote.listTools(for: context.client).first(where: { $0["name"]?.stringValue == name }) {
             if let refusal = toolRefusal(tool) {
                 return .toolError(refusal)
@@ -72,6 +76,13 @@ public struct CompositeCatalog: MCPCatalog {
     }
 
     public func requiredScopes(forTool name: String) -> [String] { local.requiredScopes(forTool: name) }
+
+    /// Whether tool `name` is the local side's: listed for this caller, or hidden from them by its
+    /// plugin's scopes. A remote tool of the same name must not stand in for a local one the caller
+    /// lacks the scopes for: the operator secured that name.
+    private func isLocal(tool name: String, for client: ClientContext) -> Bool {
+        !local.requiredScopes(forTool: name).isEmpty || Self.names(local.listTools(for: client), "name").contains(name)
+    }
 
     private func merge(_ local: [JSONValue], _ remote: [JSONValue], key: String) -> [JSONValue] {
         let taken = Self.names(local, key)

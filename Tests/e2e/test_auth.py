@@ -350,6 +350,21 @@ def test_plugins_need_their_scopes(servers: ServerFactory, auth: AuthServer) -> 
     assert document["scopes_supported"] == ["cloverdx.hello"]
 
 
+def test_a_remote_tool_does_not_stand_in_for_a_scope_hidden_local_one(servers: ServerFactory, auth: AuthServer) -> None:
+    remote = servers.http([hello_entry()])
+    server = start(servers, auth, entries=[hello_entry(scopes=["cloverdx.hello"]), echo_entry()],
+                   CLOVER_MCP_REMOTE_ENABLED="true", CLOVER_MCP_REMOTE_URL=remote.url or "",
+                   CLOVER_MCP_REMOTE_USER="ops", CLOVER_MCP_REMOTE_PASSWORD="pr0xy")
+    server.wait_for_stderr(r"remote MCP server offers \d+ tools", timeout=20)
+    url = resource(server)
+    narrow = {**JSON_HEADERS, "Authorization": f"Bearer {auth.mint(url, scope='cloverdx.mcp')}",
+              "MCP-Protocol-Version": MODERN, "Mcp-Method": "tools/list"}
+    listed = modern_request(httpx.Client(timeout=20), url, "tools/list", headers=narrow)
+    # The remote's hello_greet shares the name of the local tool this caller lacks the scope for:
+    # listing it would offer a tool whose calls the local scopes refuse (403).
+    assert {tool["name"] for tool in listed.json()["result"]["tools"]} == ECHO_TOOLS
+
+
 def test_required_scopes_apply_to_every_request(servers: ServerFactory, auth: AuthServer) -> None:
     server = start(servers, auth, scopes_required="cloverdx.mcp")
     refused = post_init(server, auth.mint(resource(server), scope="something.else"))

@@ -415,13 +415,18 @@ def print_report(run: dict) -> None:
               f"growth after warm-up {k['growth_after_warmup_mb']:+.1f} MB")
     if run.get("log_search"):
         print()
-        print(f"| {'6. log search, MB/s of text':<46} | {'ours':>7} | {'rg':>7} | {'rg -j1':>7} | {'grep':>7} | "
-              f"{'ours/rg':>7} | {'ours/rg -j1':>11} | {'RSS MB':>6} |")
-        print(f"|{'-' * 48}|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 12}:|{'-' * 7}:|")
+        print(f"| {'6. log search, MB/s of text':<46} | {'ours':>7} | {'rg':>7} | {'rg -j1':>7} | {'zgrep':>7} | "
+              f"{'ours/rg':>7} | {'ours/rg -j1':>11} | {'RSS MB':>6} | {'matches':>7} |")
+        print(f"|{'-' * 48}|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 8}:|{'-' * 12}:|{'-' * 7}:|{'-' * 8}:|")
         for case in run["log_search"]:
-            print(f"| {case['case']:<46} | {case['ours_mb_s']:>7,.0f} | {case['rg_mb_s']:>7,.0f} | "
-                  f"{case['rg_j1_mb_s']:>7,.0f} | {case['grep_mb_s']:>7,.0f} | {case['ours_vs_rg'] * 100:>6.0f} % | "
-                  f"{case['ours_vs_rg_j1'] * 100:>10.0f} % | {case['ours_rss_mb']:>6.1f} |")
+            agree = case["ours_matches"] == case["rg_matches"] == case["rg_j1_matches"] == case["grep_matches"]
+            print(f"| {case['case'].replace('|', chr(92) + '|'):<46} | {case['ours_mb_s']:>7,.0f} | {case['rg_mb_s']:>7,.0f} | "
+                  f"{case['rg_j1_mb_s']:>7,.0f} | {case['grep_mb_s']:>7,.0f} | {case['ours_vs_rg'] * 100:>5.0f} % | "
+                  f"{case['ours_vs_rg_j1'] * 100:>9.0f} % | {case['ours_rss_mb']:>6.1f} | "
+                  f"{(str(case['ours_matches']) if agree else 'DIFFER'):>7} |")
+            if not agree:
+                print(f"  matches differ: ours {case['ours_matches']} entries, rg {case['rg_matches']}, "
+                      f"rg -j1 {case['rg_j1_matches']}, zgrep {case['grep_matches']} lines")
         print("ours: server_logs_search as a tools/call to a running server (HTTP round trip included), RSS of the "
               "whole server; rg as it comes searches the log's files on every core, rg -j1 on one like ours")
     print()
@@ -455,13 +460,18 @@ def targets(run: dict) -> list[tuple[str, bool, str]]:
     return checks
 
 
+RATIO_NAMES = {key: f"{label}, ours vs peer" for key, label, _, _ in ROWS} | {
+    "plugin_c_vs_builtin": "C plugin vs built-in throughput"}
+
+
 def regressions(run: dict, previous: dict) -> list[str]:
     """Ratios (higher is better) that dropped by more than REGRESSION against the previous run."""
     found = []
     for key, old in previous.get("ratios", {}).items():
         new = run["ratios"].get(key)
         if old and new and new < old * (1 - REGRESSION):
-            found.append(f"  REGRESSION {key}: {old} -> {new} ({(new / old - 1) * 100:+.0f} %)")
+            name = RATIO_NAMES.get(key, key.replace("log_search_vs_rg ", "log search vs rg, "))
+            found.append(f"  REGRESSION {name}: {old}× -> {new}× ({(new / old - 1) * 100:+.0f} %)")
     return found
 
 
@@ -469,9 +479,11 @@ def main() -> None:
     if not (1 <= DURATION <= 3600):
         die("BENCH_DURATION must be 1..3600 seconds")
     ensure_tools()
-    load_before = [round(x, 2) for x in os.getloadavg()]
     bin_dir = release_bin_dir()
     python = ensure_venv()
+    # After the build: what the loads start on (a build just before leaves the machine warm, too).
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     tmp = Path(tempfile.mkdtemp(prefix="cloverdx-mcp-compare."))
     echo_plugins = tmp / "plugins-echo.json"
     echo_plugins.write_text(json.dumps({"plugins": [{"id": "echo-c", "path": str(bin_dir / "libEchoCPlugin.so")}]}))
@@ -504,7 +516,7 @@ def main() -> None:
     errors = {"ours": ours["tools_call"]["errors"] + ours["session"]["errors"],
               "peer": peer["tools_call"]["errors"] + peer["session"]["errors"],
               "ours_plugins": swift["tools_call"]["errors"] + overhead["errors"]}
-    run = {"date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    run = {"date": started,
            "machine": {**machine(), "loadavg_before": load_before},
            "duration_s": DURATION, "connections": CONNECTIONS,
            "peer": f"python mcp {package_version(python, 'mcp')} MCPServer, stateless_http + json_response, "

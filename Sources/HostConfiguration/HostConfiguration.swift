@@ -30,8 +30,9 @@ public struct HostConfiguration: Sendable {
                             overrides: [String: String] = [:]) throws -> HostConfiguration {
         var configuration = HostConfiguration()
         if let propertiesFile {
-            guard let text = try? String(contentsOf: propertiesFile, encoding: .utf8)
-                ?? String(contentsOf: propertiesFile, encoding: .isoLatin1) else {
+            // Java writes properties files in ISO-8859-1; CloverDX's own are usually UTF-8 (or ASCII).
+            guard let text = (try? String(contentsOf: propertiesFile, encoding: .utf8))
+                ?? (try? String(contentsOf: propertiesFile, encoding: .isoLatin1)) else {
                 throw Invalid(description: "cannot read \(propertiesFile.path); pass --config with the path of clover.properties")
             }
             for (key, value) in JavaProperties.parse(text) {

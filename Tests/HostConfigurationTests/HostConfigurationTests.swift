@@ -55,6 +55,14 @@ import Testing
         #expect(configuration["home"] == nil)
     }
 
+    @Test func readsALatin1PropertiesFileAsJavaWritesThem() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("latin1-\(UUID().uuidString).properties")
+        try Data([UInt8]("cluster.node.name=N".utf8) + [0xE9] + [UInt8]("mec\n".utf8)).write(to: url)  // é in ISO-8859-1
+        defer { try? FileManager.default.removeItem(at: url) }
+        let configuration = try HostConfiguration.load(propertiesFile: url, environment: [:])
+        #expect(configuration["cluster.node.name"] == "N\u{E9}mec")
+    }
+
     @Test func namedButMissingFileIsAnError() {
         #expect(throws: HostConfiguration.Invalid.self) {
             try HostConfiguration.load(propertiesFile: URL(fileURLWithPath: "/nonexistent/clover.properties"), environment: [:])

@@ -33,7 +33,6 @@ import http.client
 import json
 import os
 import platform
-import re
 import shutil
 import signal
 import statistics
@@ -43,6 +42,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from stateless_call import listening_port, tools_call
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -58,14 +59,6 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "50"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 READY_TIMEOUT_S = 30
 REGRESSION = 0.20
-
-STATELESS_HEADERS = {
-    "Content-Type": "application/json",
-    "Accept": "application/json, text/event-stream",
-    "MCP-Protocol-Version": "2026-07-28",
-    "Mcp-Method": "tools/call",
-}
-
 
 def log(message: str) -> None:
     print(f"[compare] {message}", file=sys.stderr, flush=True)
@@ -149,19 +142,7 @@ class Server:
         self.port = 0
 
     def call_once(self, timeout: float = 2.0) -> str:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        body = ('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"%s","arguments":%s,'
-                '"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",'
-                '"io.modelcontextprotocol/clientCapabilities":{}}}}' % (self.tool, self.arguments))
-        try:
-            conn.request("POST", "/mcp", body=body, headers={**STATELESS_HEADERS, "Mcp-Name": self.tool})
-            response = conn.getresponse()
-            text = response.read().decode()
-            if response.status != 200:
-                raise RuntimeError(f"HTTP {response.status}: {text[:200]}")
-            return text
-        finally:
-            conn.close()
+        return tools_call(self.port, self.tool, self.arguments, timeout)
 
     def start(self) -> float:
         """Starts the process; returns ms until the first successful tools/call answer."""
@@ -175,8 +156,7 @@ class Server:
             if time.perf_counter() > deadline:
                 die(f"{self.label} not answering after {READY_TIMEOUT_S} s:\n{self.err_path.read_text()}")
             if not self.port:
-                found = re.search(r"listening on http://127\.0\.0\.1:(\d+)/", self.err_path.read_text())
-                self.port = int(found.group(1)) if found else 0
+                self.port = listening_port(self.err_path.read_text())
             if self.port:
                 try:
                     if '"result"' in self.call_once(timeout=1.0):

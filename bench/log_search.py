@@ -18,9 +18,7 @@ thread per file, here on every core) and with -j1 (one thread, as our search of 
 from __future__ import annotations
 
 import gzip
-import http.client
 import json
-import re
 import os
 import shutil
 import statistics
@@ -29,6 +27,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from stateless_call import listening_port, tools_call
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -92,11 +92,11 @@ def text_bytes(files: list[Path]) -> int:
     return total
 
 
-def measure(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+def measure(command: list[str]) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MB (the process and the children it waited for) and stdout."""
     with tempfile.TemporaryFile() as output:
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.DEVNULL, env=env)
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -125,26 +125,15 @@ class SearchServer:
         while not self.port:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit(f"cloverdx-mcp serve did not start:\n{self.stderr.read_text()}")
-            found = re.search(r"listening on http://127\.0\.0\.1:(\d+)/", self.stderr.read_text())
-            self.port = int(found.group(1)) if found else 0
+            self.port = listening_port(self.stderr.read_text())
             time.sleep(0.01)
 
     def search(self, log_id: str, pattern: str) -> tuple[float, int]:
         """Seconds from request to answer, and the entries matched."""
-        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {
-            "name": "server_logs_search", "arguments": {"appender": log_id, "pattern": pattern, "limit": 1000},
-            "_meta": {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
-                      "io.modelcontextprotocol/clientCapabilities": {}}}})
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
-        try:
-            start = time.perf_counter()
-            connection.request("POST", "/mcp", body=body, headers={
-                "Content-Type": "application/json", "Accept": "application/json, text/event-stream",
-                "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": "tools/call", "Mcp-Name": "server_logs_search"})
-            answer = json.loads(connection.getresponse().read())
-            seconds = time.perf_counter() - start
-        finally:
-            connection.close()
+        arguments = json.dumps({"appender": log_id, "pattern": pattern, "limit": 1000})
+        start = time.perf_counter()
+        answer = json.loads(tools_call(self.port, "server_logs_search", arguments, timeout=600))
+        seconds = time.perf_counter() - start
         result = answer.get("result", {})
         if "error" in answer or result.get("isError"):
             raise SystemExit(f"server_logs_search failed: {json.dumps(answer)[:500]}")

@@ -20,7 +20,7 @@ enum LogTableFunctions {
             let text = String.fromDatabaseValue(values[1]) ?? values[1].description
             let regex = try cache.regex(pattern)
             do {
-                return try regex.matches(text, scratch: LogRegex.Scratch()) ? 1 : 0
+                return try cache.matches(regex, text) ? 1 : 0
             } catch {
                 throw DatabaseError(message: "REGEXP pattern \"\(pattern.prefix(100))\" backtracks too much on one value (over "
                     + "\(LogRegex.matchLimit) steps); simplify it (no nested quantifiers such as (a+)+) or use LIKE")
@@ -29,9 +29,15 @@ enum LogTableFunctions {
         db.add(function: DatabaseFunction("percentile", argumentCount: 2, pure: true, aggregate: Percentile.self))
     }
 
-    /// Compiled patterns of one database, so a pattern compiles once per query, not once per row.
+    /// Compiled patterns of one database, so a pattern compiles once per query, not once per row,
+    /// and one match state for all its rows (PCRE2's match data, otherwise allocated per row).
     private final class RegexCache: Sendable {
         private let compiled = Mutex<[String: LogRegex]>([:])
+        private let scratch = Mutex(LogRegex.Scratch())
+
+        func matches(_ regex: LogRegex, _ text: String) throws(LogRegex.Failure) -> Bool {
+            try scratch.withLock { scratch throws(LogRegex.Failure) in try regex.matches(text, scratch: scratch) }
+        }
 
         func regex(_ pattern: String) throws -> LogRegex {
             if let known = compiled.withLock({ $0[pattern] }) { return known }

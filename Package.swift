@@ -42,10 +42,12 @@ let package = Package(
         // The plugin contract: one C header, nothing else.
         .target(name: "CloverMCPPluginABI", path: "Sources/CloverMCPPluginABI"),
 
-        // JSON values, JSON-RPC 2.0 and the MCP protocol for every revision; no I/O.
+        // JSON values: parser, serializer, ordered objects.
+        .target(name: "JSON", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
+        // JSON-RPC 2.0 and the MCP protocol for every revision: the dispatcher, the server, the one tool gate; no I/O.
         .target(
             name: "MCPProtocol",
-            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+            dependencies: ["JSON", .product(name: "Logging", package: "swift-log")]
         ),
         // Streamable HTTP (Hummingbird) and stdio in front of MCPProtocol.
         .target(
@@ -58,15 +60,19 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // A client of a remote Streamable HTTP MCP server (libcurl): the proxy's and the bridge's.
+        .target(name: "RemoteMCP", dependencies: ["MCPProtocol", "CurlHTTP"]),
+        // Proxy mode (`clover.mcp.remote.*`): a remote server's tools, resources and prompts next to the plugins'.
+        .target(name: "MCPProxy", dependencies: ["MCPProtocol", "RemoteMCP"]),
         // The stdio-to-Streamable-HTTP bridge for desktop apps (`cloverdx-mcp bridge`).
         .target(
             name: "MCPBridge",
-            dependencies: ["MCPProtocol", "MCPTransport", "CurlHTTP"]
+            dependencies: ["MCPProtocol", "MCPTransport", "RemoteMCP"]
         ),
         // Desktop extensions: the MCPB bundle (a zip with manifest.json) that runs the bridge.
         // Zip archives (deflate via zlib): desktop extension bundles and support packages.
         .target(name: "ZipArchive", dependencies: ["CZlib"]),
-        .target(name: "DesktopExtension", dependencies: ["MCPProtocol", "ZipArchive"]),
+        .target(name: "DesktopExtension", dependencies: ["JSON", "ZipArchive"]),
         // OAuth 2.1 resource server in front of the HTTP transport: bearer tokens (JWT or introspection),
         // protected-resource metadata, the authorization server's metadata mirrored at our origin.
         .target(
@@ -106,7 +112,7 @@ let package = Package(
         .target(
             name: "SystemDatabase",
             dependencies: [
-                "MCPProtocol", "CivilCalendar",
+                "JSON", "CivilCalendar",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -141,18 +147,23 @@ let package = Package(
         ),
         // The Swift helper for plugin authors: no raw pointers, Codable arguments.
         .target(name: "PluginKit", dependencies: ["CloverMCPPluginABI"]),
-        // The command-line tool: serve, plugins, call.
-        .executableTarget(
-            name: "cloverdx-mcp",
+        // The command-line tool's commands (serve, plugins, call, …) and where `serve` assembles the server.
+        .target(
+            name: "SidecarCLI",
             dependencies: [
                 "HostConfiguration", "MCPProtocol", "MCPTransport", "MCPAuth", "PluginHost", "CloverInstallation", "CloverServices",
-                "DemoInstallation", "MCPBridge", "DesktopExtension", "CurlHTTP",
+                "DemoInstallation", "MCPProxy", "RemoteMCP", "MCPBridge", "DesktopExtension", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The `cloverdx-mcp` binary.
+        .executableTarget(name: "cloverdx-mcp", dependencies: ["SidecarCLI"]),
+        // Benchmark only, not shipped: echo_arguments compiled into the host, and the host that serves it.
+        .target(name: "BuiltinEcho", dependencies: ["MCPProtocol"], path: "bench/BuiltinEcho"),
+        .executableTarget(name: "bench-echo-host", dependencies: ["BuiltinEcho", "SidecarCLI"], path: "bench/echo-host"),
 
         // What the CloverDX tool-group plugins share: server time, limits, text tables, SQL literals.
         .target(name: "CloverPluginSupport", dependencies: ["PluginKit", "CivilCalendar"], path: "Plugins/Shared"),
@@ -174,7 +185,10 @@ let package = Package(
 
         // Test helpers shared by the test targets: where the built plugin libraries are.
         .target(name: "TestSupport", dependencies: ["PluginHost", "MCPProtocol", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "MCPProtocolTests", dependencies: ["MCPProtocol"]),
+        .testTarget(name: "ToolGateTests", dependencies: ["MCPProtocol"]),
+        .testTarget(name: "BuiltinEchoTests", dependencies: ["BuiltinEcho", "MCPProtocol", "PluginHost", "TestSupport"]),
         .testTarget(name: "HostConfigurationTests", dependencies: ["HostConfiguration"]),
         .testTarget(
             name: "MCPAuthTests",
@@ -182,12 +196,12 @@ let package = Package(
         ),
         .testTarget(name: "CloverInstallationTests", dependencies: ["CloverInstallation", "HostConfiguration"]),
         .testTarget(name: "LogCatalogueTests", dependencies: ["LogCatalogue"]),
-        .testTarget(name: "LogTablesTests", dependencies: ["LogTables", "LogCatalogue", "SystemDatabase"]),
+        .testTarget(name: "LogTablesTests", dependencies: ["LogTables", "LogCatalogue", "SystemDatabase", "JSON"]),
         .testTarget(name: "CloverPluginSupportTests", dependencies: ["CloverPluginSupport", "PluginKit"]),
         .testTarget(
             name: "SystemDatabaseTests",
             dependencies: [
-                "SystemDatabase", "MCPProtocol", .product(name: "GRDB", package: "GRDB.swift"),
+                "SystemDatabase", "JSON", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -195,8 +209,8 @@ let package = Package(
             name: "CloverServicesTests",
             dependencies: ["CloverServices", "CloverInstallation", "DemoInstallation", "HostConfiguration", "PluginHost", "MCPProtocol", "TestSupport"]
         ),
-        .testTarget(name: "MCPBridgeTests", dependencies: ["MCPBridge", "MCPProtocol"]),
-        .testTarget(name: "DesktopExtensionTests", dependencies: ["DesktopExtension", "ZipArchive", "MCPProtocol", "CZlib"]),
+        .testTarget(name: "RemoteMCPTests", dependencies: ["RemoteMCP", "MCPProtocol"]),
+        .testTarget(name: "DesktopExtensionTests", dependencies: ["DesktopExtension", "ZipArchive", "JSON", "CZlib"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "DemoInstallationTests", dependencies: ["DemoInstallation", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(

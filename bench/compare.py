@@ -10,7 +10,7 @@ official Python MCP SDK (bench/peer/server.py), both serving the same tool, echo
    initialize, notifications/initialized, tools/list, tools/call, DELETE when the server handed out
    a session): operations/s, p50, p99; peak RSS (VmHWM after both loads).
 5. Plugin-call overhead: the same echo_arguments through the C ABI (libEchoCPlugin.so) and compiled
-   into the host (`serve --builtin-echo`), BENCH_OVERHEAD_ROUNDS (5) alternating wrk rounds of
+   into the host (bench/echo-host: cloverdx-mcp with BuiltinEcho beneath the same gate), BENCH_OVERHEAD_ROUNDS (5) alternating wrk rounds of
    BENCH_OVERHEAD_S (5) s each, medians compared (throughput, and the server's CPU time per call,
    which wrk sharing the cores disturbs less); also the Swift example plugin's hello_greet.
 6. Log search (bench/log_search.py) over the large demo installation: server_logs_search, called
@@ -84,12 +84,12 @@ def ensure_tools() -> None:
 def release_bin_dir() -> Path:
     build = ["swift", "build", "-c", "release", "--scratch-path", BUILD_PATH]
     if os.environ.get("BENCH_SKIP_BUILD") != "1":
-        for product in ("cloverdx-mcp", "EchoCPlugin", "HelloSwiftPlugin", "ServerLogsPlugin"):
+        for product in ("cloverdx-mcp", "bench-echo-host", "EchoCPlugin", "HelloSwiftPlugin", "ServerLogsPlugin"):
             log(f"{' '.join(build)} --product {product}")
             subprocess.run([*build, "--product", product], cwd=ROOT, check=True, stdout=sys.stderr)
     out = subprocess.run([*build, "--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True).stdout
     bin_dir = Path(out.strip())
-    for name in ("cloverdx-mcp", "libEchoCPlugin.so", "libHelloSwiftPlugin.so", "libServerLogsPlugin.so"):
+    for name in ("cloverdx-mcp", "bench-echo-host", "libEchoCPlugin.so", "libHelloSwiftPlugin.so", "libServerLogsPlugin.so"):
         if not (bin_dir / name).exists():
             die(f"missing {bin_dir / name} (run without BENCH_SKIP_BUILD=1)")
     return bin_dir
@@ -482,7 +482,7 @@ def main() -> None:
     swift = measure(Server("ours swift plugin", ours_argv + ["--plugins", str(swift_plugins)], tmp,
                            "hello_greet", '{"name":"bench"}'), python, tmp, sessions=False)
     overhead = plugin_overhead(Server("ours C plugin", ours_argv + ["--plugins", str(echo_plugins)], tmp, *echo),
-                               Server("ours built-in", ours_argv + ["--plugins", str(no_plugins), "--builtin-echo"],
+                               Server("ours built-in", [str(bin_dir / "bench-echo-host"), *ours_argv[1:], "--plugins", str(no_plugins)],
                                       tmp, *echo), tmp)
     log("cloverdx-mcp call: one process per call, 5 runs each")
     plugins = {"overhead": overhead, "swift_hello_rps": swift["tools_call"]["rps"],

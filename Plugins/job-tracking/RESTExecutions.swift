@@ -2,7 +2,7 @@ import CloverPluginSupport
 import Foundation
 import PluginKit
 
-/// CloverDX's REST API v1 execution resources (DOMAIN.md §6.1) through the host's `http.request`
+/// CloverDX's REST API v1 execution resources (docs/CLOVERDX.md, "REST API v1 executions") through the host's `http.request`
 /// (grant `http.cloverdx`): the newest-first list a page at a time, one execution, its tracking.
 ///
 /// HTTP failures become tool errors that say what to check. They never hold credentials: the host

@@ -2,7 +2,7 @@ import CloverPluginSupport
 import PluginKit
 import Synchronization
 
-/// Runs read from CloverDX's REST API (DOMAIN.md §6.1), for a sidecar that cannot reach the system
+/// Runs read from CloverDX's REST API (docs/CLOVERDX.md, "REST API v1 executions"), for a sidecar that cannot reach the system
 /// database.
 ///
 /// The API filters its newest-first execution list by sandbox, whole job file and one status only.

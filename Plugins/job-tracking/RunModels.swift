@@ -32,7 +32,7 @@ struct RunSummary: Encodable, Sendable {
     let errorMessage: String?
 }
 
-/// One run's full record (DOMAIN.md §5.3).
+/// One run's full record (docs/CLOVERDX.md, "Run records").
 struct RunRecord: Encodable, Sendable {
     struct RunError: Encodable, Sendable {
         let componentId: String?
@@ -74,7 +74,7 @@ struct RunRecord: Encodable, Sendable {
     var notes: [String] = []
 }
 
-/// A run's tracking: graph → phase → node → port (DOMAIN.md §5.4). Decodable because the REST
+/// A run's tracking: graph → phase → node → port (docs/CLOVERDX.md, "Tracking: graph, phase, node, port"). Decodable because the REST
 /// API's `/executions/{runId}/tracking` answers in this shape.
 struct RunTracking: Codable, Sendable {
     struct Port: Codable, Sendable {

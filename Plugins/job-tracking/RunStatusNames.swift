@@ -1,7 +1,7 @@
 import Foundation
 import PluginKit
 
-/// The execution statuses of CloverDX Server (DOMAIN.md §5.1) and the groups the tools use.
+/// The execution statuses of CloverDX Server (docs/CLOVERDX.md, "Execution statuses") and the groups the tools use.
 enum RunStatusNames {
     static let all = ["N_A", "READY", "ENQUEUED", "RUNNING", "WAITING", "FINISHED_OK", "ERROR", "ABORTED", "TIMEOUT", "UNKNOWN"]
     /// Statuses a run ends in.

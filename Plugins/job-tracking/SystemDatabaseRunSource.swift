@@ -1,7 +1,7 @@
 import CloverPluginSupport
 import PluginKit
 
-/// Runs read from the CloverDX system database through the host's `sql.query` (DOMAIN.md §7:
+/// Runs read from the CloverDX system database through the host's `sql.query` (docs/CLOVERDX.md, "Emulation schema":
 /// `run_record`, `run_record_param`, `tracking_phase`/`_node`/`_port`, `sandbox`).
 ///
 /// Every statement runs unchanged on SQLite and PostgreSQL: no engine functions, values quoted with

@@ -3,7 +3,7 @@ import Foundation
 import PluginKit
 
 /// Incidents found in performance samples by one SQL query over the host's `performance` table: the
-/// patterns of DOMAIN.md §4.4 (heap exhaustion, late heartbeats and Worker restarts, swap, descriptor
+/// patterns of docs/CLOVERDX.md, "Performance log" (heap exhaustion, late heartbeats and Worker restarts, swap, descriptor
 /// leaks) plus job-queue build-up, Core restarts and gaps in sampling.
 struct PerfIncident: Encodable, Equatable {
     /// `heapPressure`, `heartbeat`, `workerRestart`, `coreRestart`, `swap`, `queue`, `samplingGap`, `fdLeak`.

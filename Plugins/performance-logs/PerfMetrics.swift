@@ -1,4 +1,5 @@
-/// The columns of the host's `performance` and `job_queue` log tables (DOMAIN.md §4.4, §4.5), with
+/// The columns of the host's `performance` and `job_queue` log tables (docs/CLOVERDX.md, "Performance log"
+/// and "Job queue log"), with
 /// units, for tool descriptions, statistics and rendering.
 struct PerfMetric: Sendable {
     let name: String

@@ -3,7 +3,7 @@ import HostConfiguration
 
 /// Where a CloverDX Server keeps what the sidecar reads, worked out from its own `clover.properties`
 /// (and our `clover.mcp.sidecar.*` keys, environment and flags), following CloverDX's defaults
-/// (DOMAIN.md §2): logs, the system database, the REST API and the support portal.
+/// (docs/CLOVERDX.md, "Installation layout"): logs, the system database, the REST API and the support portal.
 public struct CloverInstallation: Sendable {
     /// `clover.home`: the server's data folder (`/var/clover` in the Docker image).
     public var home: URL?

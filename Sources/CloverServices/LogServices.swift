@@ -131,10 +131,10 @@ enum LogServices {
         return stamp
     }
 
-    static func levels(_ request: JSONValue) throws -> Set<CatalogueLogLevel> {
+    static func levels(_ request: JSONValue) throws -> Set<LogEntryLevel> {
         guard let list = request["levels"]?.arrayValue else { return [] }
         return Set(try list.map { value in
-            guard let name = value.stringValue, let level = CatalogueLogLevel(name) else {
+            guard let name = value.stringValue, let level = LogEntryLevel(name) else {
                 throw ServiceError(.invalidArguments, "\"levels\" holds names such as ERROR, WARN, INFO, DEBUG")
             }
             return level

@@ -4,7 +4,7 @@ import MCPProtocol
 import PluginHost
 import ZipArchive
 
-/// The support package CloverDX support asks for (DOMAIN.md §10): the configuration with secrets masked,
+/// The support package CloverDX support asks for (docs/CLOVERDX.md, "Support package"): the configuration with secrets masked,
 /// then the newest server and Tomcat log files, newest first, in one ZIP no larger than `capBytes`
 /// (CloverDX caps its own at 50 MB per node). Kept next to the outbox; reports reference it.
 struct SupportPackage: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import MCPProtocol
+import JSON
 import ZipArchive
 
 /// The Claude Desktop extension (MCPB bundle, github.com/modelcontextprotocol/mcpb) of cloverdx-mcp:

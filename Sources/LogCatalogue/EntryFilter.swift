@@ -5,7 +5,7 @@ import Foundation
 final class EntryFilter {
     let from: LogTimestamp?
     let to: LogTimestamp?
-    private let levels: Set<LogLevel>
+    private let levels: Set<LogEntryLevel>
     private let text: ByteNeedle?
     /// Text with non-ASCII letters, whose case folding needs Unicode.
     private let unicodeText: String?
@@ -20,7 +20,7 @@ final class EntryFilter {
 
     static let maximumPatternLength = LogRegex.maximumPatternLength
 
-    init(from: LogTimestamp? = nil, to: LogTimestamp? = nil, levels: Set<LogLevel> = [], text: String? = nil, regex: String? = nil,
+    init(from: LogTimestamp? = nil, to: LogTimestamp? = nil, levels: Set<LogEntryLevel> = [], text: String? = nil, regex: String? = nil,
          passesUntimed: Bool = false) throws {
         if let from, let to, from > to {
             throw LogCatalogueError(.invalidQuery, "from (\(from)) is after to (\(to)); swap them")

@@ -7,8 +7,8 @@ import Musl
 import Darwin
 #endif
 
-/// The installation's logs, addressed by ID, never by path: the host's confined reader (DESIGN.md
-/// principle 1). It lists what exists under its ``LogRoots``, and searches, tails and windows one log
+/// The installation's logs, addressed by ID, never by path: the host's confined reader, since
+/// plugins never open files themselves. It lists what exists under its ``LogRoots``, and searches, tails and windows one log
 /// at a time, reading files as bounded streams (gzip archives inflated on the fly).
 ///
 /// A log ID is one of a fixed set (`all`, `worker`, `access`, …), a per-node Worker log found on disk

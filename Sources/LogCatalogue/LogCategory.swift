@@ -1,4 +1,4 @@
-/// What kind of log a ``LogDescriptor`` is, after the Server Console's log types (DOMAIN.md §3).
+/// What kind of log a ``LogDescriptor`` is, after the Server Console's log types (docs/CLOVERDX.md, "cloverlogs files").
 public enum LogCategory: String, Sendable, Hashable, CaseIterable, Codable {
     /// `all.log`: job starts and ends, logins, the Worker's command line and output.
     case server

@@ -4,7 +4,7 @@ public struct LogEntry: Sendable, Hashable {
     /// format at the start of a file.
     public let timestamp: LogTimestamp?
     /// The level, where the format has one (not access, performance, job-queue or server-integration logs).
-    public let level: LogLevel?
+    public let level: LogEntryLevel?
     /// The thread name, trimmed of its padding, where the format has one.
     public let thread: String?
     /// The logger (`ExecutionManager`, `org.apache.catalina.startup.Catalina.start`), where the format has one.

@@ -36,7 +36,7 @@ struct LogFileName {
         }
     }
 
-    /// The cloverlogs files of DOMAIN.md §3: base name, category, layout.
+    /// The cloverlogs files of docs/CLOVERDX.md, "cloverlogs files": base name, category, layout.
     static let cloverLogs: [(base: String, category: LogCategory, format: LogFormat)] = [
         ("all", .server, .cloverServer),
         ("worker", .worker, .cloverServer),
@@ -59,7 +59,7 @@ struct LogFileName {
         return (100 + (id == "access" ? 0 : 1), id)
     }
 
-    /// `worker_<node>.log` and `worker-<node>.log`: per-node Worker logs (DOMAIN.md §3 note 1).
+    /// `worker_<node>.log` and `worker-<node>.log`: per-node Worker logs (docs/CLOVERDX.md, "cloverlogs files", note 1).
     static func isNodeWorkerBase<S: StringProtocol>(_ base: S) -> Bool {
         guard base.hasPrefix("worker_") || base.hasPrefix("worker-"), base.count > 7, base.count <= 100 else { return false }
         return base.dropFirst(7).utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The line layouts of DOMAIN.md §4. A line that starts an entry is recognised by its timestamp
+/// The line layouts of docs/CLOVERDX.md, "Log line layouts". A line that starts an entry is recognised by its timestamp
 /// prefix; every other line continues the entry before it.
 enum LogFormat: Sendable, Hashable {
     /// cloverlogs text logs: `yyyy-MM-dd HH:mm:ss,SSS[thread15] logger level message`.
@@ -28,7 +28,7 @@ enum LogFormat: Sendable, Hashable {
 
     /// Where the parts of an entry's first line are, as byte ranges of that line.
     struct Header {
-        var level: LogLevel?
+        var level: LogEntryLevel?
         var thread: Range<Int>?
         var logger: Range<Int>?
         var messageStart = 0
@@ -116,7 +116,7 @@ enum LogFormat: Sendable, Hashable {
         let levelStart = line.skippingSpaces(from: loggerEnd)
         let levelEnd = line.tokenEnd(from: levelStart)
         guard loggerEnd > loggerStart,
-              let level = LogLevel(token: UnsafeRawBufferPointer(rebasing: line[levelStart..<levelEnd])) else { return header }
+              let level = LogEntryLevel(token: UnsafeRawBufferPointer(rebasing: line[levelStart..<levelEnd])) else { return header }
         header.logger = loggerStart..<loggerEnd
         header.level = level
         // `%-9p ` pads the level to 9 and adds one space; the message may itself start with spaces.
@@ -130,7 +130,7 @@ enum LogFormat: Sendable, Hashable {
         var header = Header(messageStart: length)
         let levelStart = line.skippingSpaces(from: length)
         let levelEnd = line.tokenEnd(from: levelStart)
-        guard let level = LogLevel(token: UnsafeRawBufferPointer(rebasing: line[levelStart..<levelEnd])) else { return header }
+        guard let level = LogEntryLevel(token: UnsafeRawBufferPointer(rebasing: line[levelStart..<levelEnd])) else { return header }
         header.level = level
         var index = line.skippingSpaces(from: levelEnd)
         header.messageStart = index
@@ -150,7 +150,7 @@ enum LogFormat: Sendable, Hashable {
         var header = Header(messageStart: min(line.count, 25))
         let levelStart = line.skippingSpaces(from: 24)
         let levelEnd = line.tokenEnd(from: levelStart)
-        guard let level = LogLevel(token: UnsafeRawBufferPointer(rebasing: line[levelStart..<levelEnd])) else { return header }
+        guard let level = LogEntryLevel(token: UnsafeRawBufferPointer(rebasing: line[levelStart..<levelEnd])) else { return header }
         header.level = level
         let open = line.skippingSpaces(from: levelEnd)
         header.messageStart = open

@@ -16,7 +16,7 @@ public struct LogQuery: Sendable, Hashable {
     /// Entries at or before this time (inclusive).
     public var to: LogTimestamp?
     /// Entries of these levels; empty means any level. Entries of formats without levels never match a non-empty set.
-    public var levels: Set<LogLevel>
+    public var levels: Set<LogEntryLevel>
     /// A Perl-compatible (PCRE2) regular expression found anywhere in the entry; `^` and `$` match at line breaks.
     public var regex: String?
     /// Text the entry contains, compared case-insensitively.
@@ -31,7 +31,7 @@ public struct LogQuery: Sendable, Hashable {
     public var maxEntryBytes: Int
 
     /// A query of `logID`; every filter left out matches everything.
-    public init(logID: String, from: LogTimestamp? = nil, to: LogTimestamp? = nil, levels: Set<LogLevel> = [],
+    public init(logID: String, from: LogTimestamp? = nil, to: LogTimestamp? = nil, levels: Set<LogEntryLevel> = [],
                 regex: String? = nil, text: String? = nil, limit: Int = LogQuery.defaultLimit, cursor: String? = nil,
                 maxBytes: Int = LogQuery.defaultMaxBytes, maxEntryBytes: Int = LogQuery.defaultMaxEntryBytes) {
         self.logID = logID

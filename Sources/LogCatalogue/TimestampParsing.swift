@@ -1,4 +1,4 @@
-/// Reading the timestamp layouts of DOMAIN.md §4 straight from bytes: no String, no Foundation,
+/// Reading the timestamp layouts of docs/CLOVERDX.md, "Log line layouts", straight from bytes: no String, no Foundation,
 /// because every line of a scanned file goes through here.
 extension LogTimestamp {
     /// `yyyy-MM-dd HH:mm:ss` (or `T` for the space) with `,SSS` or `.SSS`; the fraction may have any

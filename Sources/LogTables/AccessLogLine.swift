@@ -1,4 +1,4 @@
-/// One line of Tomcat's access log in either layout of DOMAIN.md §4.7:
+/// One line of Tomcat's access log in either layout of docs/CLOVERDX.md, "Tomcat access log":
 /// `%h %l %u %t %D %r %s %b` (CloverDX's suggestion, with the duration in ms and the request line
 /// unquoted) or `%h %l %u %t "%r" %s %b` (the Docker image's, without a duration).
 /// The time is not read here: the catalogue has already put it on the server's wall clock.

@@ -1,5 +1,5 @@
-/// The `key=value` body of a cloverlogs line (DOMAIN.md §4.2): `user=jdoe domain=clover ip=10.1.2.3
-/// action=LOGIN result=SUCCESS reason=BAD_CREDENTIALS`. A value may be in double quotes
+/// The `key=value` body of a cloverlogs line (docs/CLOVERDX.md, "Key=value bodies and the catalina log"):
+/// `user=jdoe domain=clover ip=10.1.2.3 action=LOGIN result=SUCCESS reason=BAD_CREDENTIALS`. A value may be in double quotes
 /// (`monitor="DWH loads"`); text that is not `key=value` ends the pairs and is kept as the rest.
 struct KeyValueBody {
     private let bytes: [UInt8]

@@ -1,4 +1,5 @@
-/// The logs the host offers as SQL tables, and each table's columns (DOMAIN.md §4.2, 4.4, 4.5, 4.7).
+/// The logs the host offers as SQL tables, and each table's columns (docs/CLOVERDX.md, "Key=value bodies
+/// and the catalina log", "Performance log", "Job queue log", "Tomcat access log").
 public enum LogTableKind: String, Sendable, Hashable, CaseIterable {
     /// `performance.log`: one JSON sample every 3 s.
     case performance

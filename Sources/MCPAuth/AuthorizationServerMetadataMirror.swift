@@ -2,7 +2,8 @@ import CurlHTTP
 import Foundation
 import MCPProtocol
 
-/// The issuer's own metadata documents, fetched and served verbatim at our origin (PROTOCOL.md §9.4).
+/// The issuer's own metadata documents, fetched and served verbatim at our origin
+/// (docs/PROTOCOL.md, "Authorization-server metadata on our origin").
 ///
 /// Clients that probe the MCP origin for `/.well-known/oauth-authorization-server` find the real
 /// authorization server this way. The bytes are the issuer's, unmodified (a rewritten or redirected

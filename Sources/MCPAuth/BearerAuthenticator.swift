@@ -6,7 +6,8 @@ import MCPProtocol
 import MCPTransport
 import NIOCore
 
-/// The OAuth 2.1 resource-server check in front of the MCP endpoint (PROTOCOL.md §9.2, §9.7).
+/// The OAuth 2.1 resource-server check in front of the MCP endpoint (docs/PROTOCOL.md, "Bearer challenges"
+/// and "Anonymous access").
 ///
 /// Tokens are accepted only in `Authorization: Bearer` (never the query string). Without a token the
 /// request runs as the anonymous user when anonymous access is on, else gets the 401 challenge that

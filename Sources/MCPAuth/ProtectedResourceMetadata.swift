@@ -6,7 +6,8 @@ struct ProtectedResourceMetadata: Sendable {
 
     /// - Parameter pluginScopes: the scopes plugins.json asks for now (it can change on reload).
     func document(resource: String, pluginScopes: [String]) -> JSONValue {
-        // offline_access is the authorization server's business, never a resource scope (PROTOCOL.md §9.1).
+        // offline_access is the authorization server's business, never a resource scope
+        // (docs/PROTOCOL.md, "Protected-resource metadata").
         var scopes: [String] = []
         for scope in settings.requiredScopes + settings.supportedScopes + pluginScopes where scope != "offline_access" && !scopes.contains(scope) {
             scopes.append(scope)

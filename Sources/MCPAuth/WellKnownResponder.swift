@@ -72,7 +72,8 @@ public struct WellKnownResponder<Inner: HTTPResponder>: HTTPResponder where Inne
 
     private func mirrored(_ kind: AuthorizationServerMetadataMirror.Kind) async -> Response {
         do {
-            // An OpenID document is also valid RFC 8414 metadata; the reverse is not true (PROTOCOL.md §9.4).
+            // An OpenID document is also valid RFC 8414 metadata; the reverse is not true
+            // (docs/PROTOCOL.md, "Authorization-server metadata on our origin").
             var found = try await mirror.document(kind)
             if found == nil, kind == .oauth { found = try await mirror.document(.openID) }
             guard let document = found else {

@@ -1,4 +1,5 @@
 import Foundation
+import RemoteMCP
 import Synchronization
 
 /// The bridge's diagnostics: stderr (which desktop apps keep in their MCP logs) and, when asked,
@@ -14,10 +15,10 @@ public final class BridgeLog: Sendable {
         }
         if !FileManager.default.fileExists(atPath: path) {
             guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                throw BridgeError("cannot create the log file \(path)")
+                throw RemoteMCPError("cannot create the log file \(path)")
             }
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw BridgeError("cannot open the log file \(path) for writing") }
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw RemoteMCPError("cannot open the log file \(path) for writing") }
         handle.seekToEndOfFile()
         file = Mutex(handle)
     }
@@ -33,8 +34,3 @@ public final class BridgeLog: Sendable {
     }
 }
 
-/// A failure the bridge reports in words the user can act on.
-public struct BridgeError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
-}

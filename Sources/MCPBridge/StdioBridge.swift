@@ -1,5 +1,6 @@
 import Foundation
 import MCPProtocol
+import RemoteMCP
 import MCPTransport
 import Synchronization
 

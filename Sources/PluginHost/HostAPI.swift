@@ -55,7 +55,7 @@ enum HostAPI {
         table.pointee.abi_version = UInt32(CDXMCP_ABI_VERSION)
         table.pointee.log = { handlePointer, callPointer, level, message, length in
             let handle = PluginHandle.from(handlePointer)
-            let mcpLevel = LogLevel(rawValue: Int(level)) ?? .info
+            let mcpLevel = MCPLogLevel(rawValue: Int(level)) ?? .info
             let context = PluginCall.from(callPointer)?.context
             // Plugins log freely (the C example on every call): when neither the host's log, the error
             // memory nor the client takes the line, it costs no string and no logger copy.
@@ -123,7 +123,7 @@ enum HostAPI {
     }
 }
 
-extension LogLevel {
+extension MCPLogLevel {
     var swiftLogLevel: Logger.Level {
         switch self {
         case .debug: return .debug

@@ -17,10 +17,10 @@ public protocol HostService: Sendable {
 public struct ServiceContext: Sendable {
     public let pluginID: String
     /// The MCP request behind the plugin call, for progress; nil for calls outside MCP (tests, CLI).
-    public let request: RequestContext?
+    public let request: MCPRequestContext?
     public var isCancelled: Bool { request?.cancellation.isCancelled ?? false }
 
-    public init(pluginID: String, request: RequestContext?) {
+    public init(pluginID: String, request: MCPRequestContext?) {
         self.pluginID = pluginID
         self.request = request
     }

@@ -7,7 +7,7 @@ import Synchronization
 /// One call into a plugin in progress. The plugin sees it as `cdxmcp_call *`; it collects the result
 /// the plugin hands back and relays progress and log lines to the MCP request.
 final class PluginCall: Sendable {
-    let context: RequestContext?
+    let context: MCPRequestContext?
     let plugin: PluginHandle
     private let state = Mutex(State())
 
@@ -20,7 +20,7 @@ final class PluginCall: Sendable {
         var kept: [KeptBuffer] = []
     }
 
-    init(context: RequestContext?, plugin: PluginHandle) {
+    init(context: MCPRequestContext?, plugin: PluginHandle) {
         self.context = context
         self.plugin = plugin
     }

@@ -1,5 +1,5 @@
 import Logging
-import MCPProtocol
+import JSON
 import PostgresNIO
 
 /// The system database of a CloverDX Server on PostgreSQL, reached with postgres-nio.

@@ -1,6 +1,6 @@
 import CivilCalendar
 import Foundation
-import MCPProtocol
+import JSON
 import PostgresNIO
 
 /// Turns PostgreSQL's binary result format into JSON values for the types the system database

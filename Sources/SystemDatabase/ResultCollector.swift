@@ -1,4 +1,4 @@
-import MCPProtocol
+import JSON
 
 /// Takes rows one at a time until a cap is reached, then says stop; both engines read through it,
 /// so they truncate at the same row.

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
-import MCPProtocol
+import JSON
 
 /// The system database of our embedded demo installation: an SQLite file, opened read-only.
 ///

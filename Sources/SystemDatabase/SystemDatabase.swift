@@ -1,4 +1,4 @@
-import MCPProtocol
+import JSON
 
 /// Read-only access to the CloverDX Server system database: guarded queries and schema listing.
 ///

@@ -37,8 +37,8 @@ enum DemoFixture {
     func ask(_ service: String, _ request: JSONValue = [:], grants: [String] = ["logs.read", "sql.read", "installation.read"]) async throws -> JSONValue {
         let database = Task { await services.database?.run() }
         defer { database.cancel() }
-        let context = RequestContext(client: ClientContext(revision: .v2025_11_25), progressToken: nil, emit: { _ in })
-        return try await registry(grants: grants).callTool(name: "faulty_service", arguments: ["service": .string(service), "request": request], context: context)
+        let context = MCPRequestContext(client: ClientContext(revision: .v2025_11_25), progressToken: nil, emit: { _ in })
+        return try await registry(grants: grants).gate.callTool(name: "faulty_service", arguments: ["service": .string(service), "request": request], context: context)
     }
 
     func text(_ result: JSONValue) -> String { result["content"]?.arrayValue?.first?["text"]?.stringValue ?? "" }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import DemoInstallation
 
-/// Every line of every log parses with the layout DOMAIN.md §4 and ENGINE-LOG-FORMAT.md give.
+/// Every line of every log parses with the layout of docs/CLOVERDX.md, "Log line layouts" (run logs: docs/JOB-LOG-FORMAT.md).
 @Suite struct LogFormatTests {
     /// `%d{yyyy-MM-dd HH:mm:ss,SSS}[%-15.15t] %-16c{1} %-9p %m%n`
     static let serverLine = LinePattern(

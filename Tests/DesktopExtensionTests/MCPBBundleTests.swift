@@ -2,7 +2,7 @@
 @testable import ZipArchive
 import CZlib
 import Foundation
-import MCPProtocol
+import JSON
 import Testing
 
 @Suite struct ZipArchiveTests {

@@ -2,7 +2,7 @@ import Foundation
 import LogCatalogue
 
 /// A CloverDX installation's log directories in a fresh temporary directory, written in the exact
-/// layouts of DOMAIN.md §4; removed when the fixture goes away.
+/// layouts of docs/CLOVERDX.md, "Log line layouts"; removed when the fixture goes away.
 final class LogFixture {
     let directory: URL
     var cloverLogs: URL { directory.appendingPathComponent("cloverlogs") }

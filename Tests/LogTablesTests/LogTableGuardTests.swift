@@ -1,7 +1,7 @@
 import Foundation
 import LogCatalogue
 import LogTables
-import MCPProtocol
+import JSON
 import SystemDatabase
 import Testing
 

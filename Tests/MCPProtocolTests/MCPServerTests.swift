@@ -4,17 +4,21 @@ import Testing
 
 /// A catalog with fixed lists, so the protocol layer is tested on its own; the plugin registry has its own tests.
 struct FixedCatalog: MCPCatalog {
-    var tools: [JSONValue] = [
+    var definitions: [JSONValue] = [
         ["name": "alpha", "title": "Alpha", "description": "a", "inputSchema": ["type": "object"],
          "outputSchema": ["type": "object"], "annotations": ["readOnlyHint": true], "icons": []],
         ["name": "beta", "description": "b", "inputSchema": ["type": "object"]],
         ["name": "gamma", "description": "c", "inputSchema": ["type": "object"]],
     ]
 
-    func listTools(for client: ClientContext) -> [JSONValue] { tools }
+    func tools() -> [CatalogTool] { definitions.map { CatalogTool(definition: $0, provider: "fixed") } }
+    func tool(named name: String) -> CatalogTool? { tools().first { $0.name == name } }
 
-    func callTool(name: String, arguments: JSONValue, context: RequestContext) async throws -> JSONValue {
-        guard tools.contains(where: { $0["name"]?.stringValue == name }) else { throw MCPError.invalidParams("unknown tool \(name)") }
+    func callTool(_ tool: CatalogTool, arguments: JSONValue, context: MCPRequestContext) async throws -> ToolCallResult {
+        ToolCallResult(try await run(tool.name, context: context))
+    }
+
+    private func run(_ name: String, context: MCPRequestContext) async throws -> JSONValue {
         context.reportProgress(1, total: 2)
         context.reportProgress(1, total: 2)  // not growing: must be dropped
         context.reportProgress(2, total: 2, message: "done")
@@ -30,17 +34,22 @@ struct FixedCatalog: MCPCatalog {
 
     func listResources(for client: ClientContext) -> [JSONValue] { [["uri": "x://1", "name": "one", "title": "One"]] }
     func listResourceTemplates(for client: ClientContext) -> [JSONValue] { [] }
-    func readResource(uri: String, context: RequestContext) async throws -> JSONValue {
+    func readResource(uri: String, context: MCPRequestContext) async throws -> JSONValue {
         guard uri == "x://1" else { throw ResourceNotFound(uri: uri) }
         return ["contents": [["uri": "x://1", "text": "one"]]]
     }
     func listPrompts(for client: ClientContext) -> [JSONValue] { [] }
-    func getPrompt(name: String, arguments: JSONValue, context: RequestContext) async throws -> JSONValue {
+    func getPrompt(name: String, arguments: JSONValue, context: MCPRequestContext) async throws -> JSONValue {
         throw MCPError.invalidParams("unknown prompt \(name)")
     }
-    func complete(_ request: JSONValue, context: RequestContext) async throws -> JSONValue {
+    func complete(_ request: JSONValue, context: MCPRequestContext) async throws -> JSONValue {
         ["completion": ["values": ["a"]]]
     }
+}
+
+extension Reply {
+    /// The reply's message member `key`, so tests read replies as the JSON they carry.
+    subscript(key: String) -> JSONValue? { message?[key] }
 }
 
 /// Collects what the server emits for a request.
@@ -174,7 +183,7 @@ func modernMeta(_ version: String = "2026-07-28", extra: JSONValue = .emptyObjec
         params["_meta"] = meta
         let rpc = request(1, method, params)
         let client = try server.modernClient(for: rpc)
-        return await server.serveModern(rpc, client: client, scope: "test", emit: { _ in })
+        return await server.serveModern(rpc, client: client, scope: "test", emit: { _ in }).message ?? .null
     }
 
     @Test func discoverListsModernVersionsAndCapabilities() async throws {

@@ -13,8 +13,8 @@ final class ChangeLog: Sendable {
 }
 
 func context(_ revision: ProtocolRevision = .v2025_11_25, progressToken: JSONValue? = nil,
-             emit: @escaping @Sendable (JSONValue) -> Void = { _ in }) -> RequestContext {
-    RequestContext(client: ClientContext(revision: revision, logLevel: .debug), progressToken: progressToken, emit: emit)
+             emit: @escaping @Sendable (JSONValue) -> Void = { _ in }) -> MCPRequestContext {
+    MCPRequestContext(client: ClientContext(revision: revision, logLevel: .debug), progressToken: progressToken, emit: emit)
 }
 
 @Suite struct PluginRegistryTests {
@@ -35,25 +35,25 @@ func context(_ revision: ProtocolRevision = .v2025_11_25, progressToken: JSONVal
     var faulty: PluginEntry { BuiltPlugins.entry("faulty", library: "FaultyTestPlugin", timeoutMs: 300) }
 
     func toolNames() -> [String] {
-        registry.listTools(for: ClientContext(revision: .v2025_11_25)).compactMap { $0["name"]?.stringValue }
+        registry.gate.listTools(for: ClientContext(revision: .v2025_11_25)).compactMap { $0["name"]?.stringValue }
     }
 
     @Test func callsToolsInBothExamplePlugins() async throws {
         registry.apply(manifest(hello, echo))
         #expect(toolNames() == ["hello_greet", "hello_count", "echo_arguments"])
-        let greeting = try await registry.callTool(name: "hello_greet", arguments: ["name": "Ada"], context: context())
+        let greeting = try await registry.gate.callTool(name: "hello_greet", arguments: ["name": "Ada"], context: context())
         #expect(greeting["structuredContent"]?["greeting"] == "Hello, Ada!")
-        let echoed = try await registry.callTool(name: "echo_arguments", arguments: ["text": "a \"quoted\"\nline"], context: context())
+        let echoed = try await registry.gate.callTool(name: "echo_arguments", arguments: ["text": "a \"quoted\"\nline"], context: context())
         #expect(echoed["structuredContent"]?["arguments"]?["text"] == "a \"quoted\"\nline")
         #expect(echoed["isError"] == false)
     }
 
     @Test func invalidArgumentsBecomeAToolErrorTheModelCanRead() async throws {
         registry.apply(manifest(hello))
-        let result = try await registry.callTool(name: "hello_greet", arguments: ["name": 5], context: context())
+        let result = try await registry.gate.callTool(name: "hello_greet", arguments: ["name": 5], context: context())
         #expect(result["isError"] == true)
         #expect(result["content"]?.arrayValue?.first?["text"]?.stringValue?.contains("\"name\" must be a string") == true)
-        let missing = try await registry.callTool(name: "hello_greet", arguments: [:], context: context())
+        let missing = try await registry.gate.callTool(name: "hello_greet", arguments: [:], context: context())
         #expect(missing["content"]?.arrayValue?.first?["text"]?.stringValue?.contains("\"name\" is required") == true)
     }
 
@@ -62,26 +62,26 @@ func context(_ revision: ProtocolRevision = .v2025_11_25, progressToken: JSONVal
         scoped.scopes = ["cloverdx.hello"]
         registry.apply(manifest(scoped, echo))
         let narrow = ClientContext(revision: .v2025_11_25, principal: Principal(subject: "bob", scopes: ["cloverdx.mcp"]))
-        #expect(Set(registry.listTools(for: narrow).compactMap { $0["name"]?.stringValue }) == ["echo_arguments"])
-        #expect(registry.requiredScopes(forTool: "hello_greet") == ["cloverdx.hello"])
-        let call = RequestContext(client: narrow, progressToken: nil, emit: { _ in })
-        await #expect(throws: MCPError.self) { try await registry.callTool(name: "hello_greet", arguments: ["name": "x"], context: call) }
+        #expect(Set(registry.gate.listTools(for: narrow).compactMap { $0["name"]?.stringValue }) == ["echo_arguments"])
+        #expect(registry.tool(named: "hello_greet")?.requiredScopes == ["cloverdx.hello"])
+        let call = MCPRequestContext(client: narrow, progressToken: nil, emit: { _ in })
+        await #expect(throws: InsufficientScope.self) { try await registry.gate.callTool(name: "hello_greet", arguments: ["name": "x"], context: call) }
         let wide = ClientContext(revision: .v2025_11_25, principal: Principal(subject: "bob", scopes: ["cloverdx.hello"]))
-        #expect(registry.listTools(for: wide).count == registry.listTools(for: ClientContext(revision: .v2025_11_25)).count)
+        #expect(registry.gate.listTools(for: wide).count == registry.gate.listTools(for: ClientContext(revision: .v2025_11_25)).count)
         #expect(registry.pluginScopes == ["cloverdx.hello"])
     }
 
     @Test func unknownToolIsInvalidParams() async {
         registry.apply(manifest(hello))
-        await #expect(throws: MCPError.self) { try await registry.callTool(name: "nope", arguments: [:], context: context()) }
+        await #expect(throws: MCPError.self) { try await registry.gate.callTool(name: "nope", arguments: [:], context: context()) }
     }
 
     @Test func aThrowingToolIsAnErrorResultAndTheHostStaysUp() async throws {
         registry.apply(manifest(faulty, echo))
-        let result = try await registry.callTool(name: "faulty_throw", arguments: [:], context: context())
+        let result = try await registry.gate.callTool(name: "faulty_throw", arguments: [:], context: context())
         #expect(result["isError"] == true)
         #expect(result["content"]?.arrayValue?.first?["text"] == "faulty_throw failed on purpose")
-        let after = try await registry.callTool(name: "echo_arguments", arguments: [:], context: context())
+        let after = try await registry.gate.callTool(name: "echo_arguments", arguments: [:], context: context())
         #expect(after["isError"] == false)
     }
 
@@ -89,10 +89,10 @@ func context(_ revision: ProtocolRevision = .v2025_11_25, progressToken: JSONVal
         registry.apply(manifest(faulty, echo))
         let started = ContinuousClock.now
         // Three hung calls, more than the pool's base threads: the pool grows so the host keeps answering.
-        async let hung1 = registry.callTool(name: "faulty_sleep", arguments: ["seconds": 20], context: context())
-        async let hung2 = registry.callTool(name: "faulty_sleep", arguments: ["seconds": 20], context: context())
-        async let hung3 = registry.callTool(name: "faulty_sleep", arguments: ["seconds": 20], context: context())
-        let echo = try await registry.callTool(name: "echo_arguments", arguments: [:], context: context())
+        async let hung1 = registry.gate.callTool(name: "faulty_sleep", arguments: ["seconds": 20], context: context())
+        async let hung2 = registry.gate.callTool(name: "faulty_sleep", arguments: ["seconds": 20], context: context())
+        async let hung3 = registry.gate.callTool(name: "faulty_sleep", arguments: ["seconds": 20], context: context())
+        let echo = try await registry.gate.callTool(name: "echo_arguments", arguments: [:], context: context())
         #expect(echo["isError"] == false)
         for result in try await [hung1, hung2, hung3] {
             #expect(result["isError"] == true)
@@ -105,7 +105,7 @@ func context(_ revision: ProtocolRevision = .v2025_11_25, progressToken: JSONVal
     @Test func cancellationReachesThePlugin() async throws {
         registry.apply(manifest(BuiltPlugins.entry("faulty", library: "FaultyTestPlugin")))
         let request = context()
-        let call = Task { try await registry.callTool(name: "faulty_sleep", arguments: ["seconds": 5, "honourCancellation": true], context: request) }
+        let call = Task { try await registry.gate.callTool(name: "faulty_sleep", arguments: ["seconds": 5, "honourCancellation": true], context: request) }
         try await Task.sleep(for: .milliseconds(100))
         request.cancellation.cancel()
         let result = try await call.value
@@ -118,15 +118,15 @@ func context(_ revision: ProtocolRevision = .v2025_11_25, progressToken: JSONVal
         let request = context(progressToken: "t") { message in
             if let value = message["params"]?["progress"]?.doubleValue { seen.withLock { $0.append(value) } }
         }
-        _ = try await registry.callTool(name: "hello_count", arguments: ["to": 4], context: request)
+        _ = try await registry.gate.callTool(name: "hello_count", arguments: ["to": 4], context: request)
         #expect(seen.withLock { $0 } == [1, 2, 3, 4])
     }
 
     @Test func pluginsReadConfigurationButNeverSecrets() async throws {
         registry.apply(manifest(faulty))
-        let size = try await registry.callTool(name: "faulty_config", arguments: ["key": "clover.mcp.sidecar.page.size"], context: context())
+        let size = try await registry.gate.callTool(name: "faulty_config", arguments: ["key": "clover.mcp.sidecar.page.size"], context: context())
         #expect(size["content"]?.arrayValue?.first?["text"] == "7")
-        let secret = try await registry.callTool(name: "faulty_config", arguments: ["key": "jdbc.password"], context: context())
+        let secret = try await registry.gate.callTool(name: "faulty_config", arguments: ["key": "jdbc.password"], context: context())
         #expect(secret["content"]?.arrayValue?.first?["text"] == "<unset>")
     }
 
@@ -219,7 +219,7 @@ struct ThreadService: HostService {
         changes: ChangeHub(), logger: BuiltPlugins.logger)
 
     func call(_ arguments: JSONValue) async throws -> JSONValue {
-        try await registry.callTool(name: "faulty_service", arguments: arguments, context: context())
+        try await registry.gate.callTool(name: "faulty_service", arguments: arguments, context: context())
     }
 
     @Test func grantedPluginGetsTheServiceAnswer() async throws {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// DOMAIN.md §7's emulation schema and deterministic data, as SQL that both SQLite and PostgreSQL
+/// The emulation schema (docs/CLOVERDX.md, "Emulation schema") and deterministic data, as SQL that both SQLite and PostgreSQL
 /// run unchanged, so the two engines hold the same rows.
 enum EmulationFixture {
     static let runCount = 3000

@@ -1,5 +1,5 @@
 import Foundation
-import MCPProtocol
+import JSON
 import PostgresNIO
 import Testing
 

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import MCPProtocol
+import JSON
 import Testing
 
 @testable import SystemDatabase

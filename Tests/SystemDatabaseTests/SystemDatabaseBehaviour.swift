@@ -1,4 +1,4 @@
-import MCPProtocol
+import JSON
 import Testing
 
 @testable import SystemDatabase

@@ -77,7 +77,7 @@ enum PostgresTestServer {
         return database
     }
 
-    /// Recreates the fixture database with DOMAIN.md §7's tables and the same rows as SQLite.
+    /// Recreates the fixture database with the emulation tables (docs/CLOVERDX.md, "Emulation schema") and the same rows as SQLite.
     private static func createFixture(_ settings: PostgresConnectionSettings) async throws {
         guard let url else { throw MissingServer() }
         guard case .postgreSQL(let admin) = try SystemDatabaseEndpoint(postgresURL: url) else { throw MissingServer() }

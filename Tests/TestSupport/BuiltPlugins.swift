@@ -32,3 +32,8 @@ public enum BuiltPlugins {
                     grants: [], timeoutMilliseconds: timeoutMs)
     }
 }
+
+extension MCPCatalog {
+    /// This catalog behind the server's gate, as `MCPServer` serves it (no operator switches).
+    public var gate: ToolGate { ToolGate(catalog: self) }
+}

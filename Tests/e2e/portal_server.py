@@ -1,7 +1,7 @@
 """A stand-in for the CloverDX customer portal's issue API, for the support-issue tests.
 
 Every POST is appended to a JSON-lines file (so the record survives the portal being stopped and
-started again) and answered like DOMAIN.md §10's emulator: {"issueId": "DEMO-1042", "status": "SUBMITTED"},
+started again) and answered as docs/CLOVERDX.md, "Support portal" describes: {"issueId": "DEMO-1042", "status": "SUBMITTED"},
 one issue per Idempotency-Key. It fails on demand: POST /_control {"mode": M, "times": N} makes the next
 N report requests (all when N is absent) answer 500 ("fail"), wait 30 s ("slow"), drop the
 connection without an answer ("reset") or refuse the report with 422 ("reject"); "ok" restores normal service.

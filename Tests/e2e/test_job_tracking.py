@@ -34,7 +34,7 @@ def db(demo_any: Path) -> sqlite3.Connection:
 
 
 # --------------------------------------------------------------------------------------------------
-# The final tracking tables of a run log (DOMAIN.md §4.6)
+# The final tracking tables of a run log (docs/JOB-LOG-FORMAT.md, "Graph tracking table")
 
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \w+\s+-?\d+\s*\[[^\]]*\] (.*)$")
 FINAL_BANNER = re.compile(r"\*\* Final tracking Log for phase \[(\d+)\] \*\*")

@@ -87,7 +87,7 @@ def test_progress_on_stdio_increases(peer: StdioPeer) -> None:
 
 
 def test_discover_then_initialize_in_one_process(peer: StdioPeer) -> None:
-    """Claude Code probes server/discover, then may still initialize: both must work (PROTOCOL.md §2)."""
+    """Claude Code probes server/discover, then may still initialize: both must work (docs/PROTOCOL.md, "Era of a stdio message")."""
     discover = peer.request("server/discover", {"_meta": modern_meta()}, request_id="d")
     assert discover["result"]["supportedVersions"] == [MODERN]
     initialized = peer.initialize()

@@ -1,6 +1,6 @@
 """A CloverDX Server REST API emulator, served from a demo installation (`cloverdx-mcp demo init`).
 
-CloverDX Server cannot be installed here, so the tests talk to this instead. It follows DOMAIN.md §6:
+CloverDX Server cannot be installed here, so the tests talk to this instead. It follows docs/CLOVERDX.md, "Server APIs":
 REST API v1 under /clover/api/rest/v1 with HTTP Basic, the CSRF header `X-Requested-By`, paging with
 `pageSize`/`startIndex` and the collection envelope; the execution sub-resources `tracking` and `log`;
 the Simple HTTP API's `cluster_status`; and the health page `/clover/accessibilityTest.jsp`. Data comes
@@ -55,7 +55,7 @@ def duration_string(milliseconds: int | None) -> str | None:
 
 
 def execution(row: sqlite3.Row, base: str) -> dict:
-    """A run record as the REST API's `Execution` member (DOMAIN.md §6.1)."""
+    """A run record as the REST API's `Execution` member (docs/CLOVERDX.md, "REST API v1 executions")."""
     member = {
         "@self": f"{base}{API}/executions/{row['id']}", "@type": "Execution", "runId": row["id"],
         "sandboxCode": row["sandbox_code"], "jobFile": row["job_file"], "jobType": row["job_type"],
@@ -71,7 +71,7 @@ def execution(row: sqlite3.Row, base: str) -> dict:
 
 
 def tracking(demo: Demo, run: sqlite3.Row) -> dict:
-    """graph → phase → node → port, in the shape of DOMAIN.md §5.4."""
+    """graph → phase → node → port, in the shape of docs/CLOVERDX.md, "Tracking: graph, phase, node, port"."""
     ports: dict[str, list[dict]] = {}
     for port in demo.rows("SELECT * FROM tracking_port WHERE run_id = ? ORDER BY node_id, port_type, port_index", (run["id"],)):
         ports.setdefault(port["node_id"], []).append({

@@ -9,11 +9,11 @@ public struct ClientContext: Sendable {
     /// `clientInfo` as the client sent it, if it did.
     public var clientInfo: JSONValue?
     /// Log notifications at or above this level go to the client; nil sends none.
-    public var logLevel: LogLevel?
+    public var logLevel: MCPLogLevel?
     /// Who the request runs as; nil on a transport that trusts its caller and was told nothing else.
     public var principal: Principal?
 
-    public init(revision: ProtocolRevision, capabilities: JSONValue = .emptyObject, clientInfo: JSONValue? = nil, logLevel: LogLevel? = nil,
+    public init(revision: ProtocolRevision, capabilities: JSONValue = .emptyObject, clientInfo: JSONValue? = nil, logLevel: MCPLogLevel? = nil,
                 principal: Principal? = nil) {
         self.revision = revision
         self.capabilities = capabilities
@@ -35,7 +35,7 @@ public final class CancellationFlag: Sendable {
 }
 
 /// One request being served: who asked, how to tell them about progress and logs, whether to stop.
-public final class RequestContext: Sendable {
+public final class MCPRequestContext: Sendable {
     public let client: ClientContext
     public let progressToken: JSONValue?
     public let cancellation: CancellationFlag
@@ -73,13 +73,13 @@ public final class RequestContext: Sendable {
     }
 
     /// Whether the client's log level lets `level` through, so callers can skip building the message.
-    public func wants(_ level: LogLevel) -> Bool {
+    public func wants(_ level: MCPLogLevel) -> Bool {
         guard let minimum = client.logLevel else { return false }
         return level >= minimum
     }
 
     /// Sends `notifications/message` if the client's log level lets `level` through.
-    public func log(_ level: LogLevel, logger: String?, _ data: JSONValue) {
+    public func log(_ level: MCPLogLevel, logger: String?, _ data: JSONValue) {
         guard wants(level) else { return }
         guard !state.withLock({ $0.finished }) else { return }
         var params: JSONValue = ["level": .string(level.name), "data": data]

@@ -13,7 +13,7 @@ public final class LegacySession: Sendable {
     private let state: Mutex<State>
 
     private struct State {
-        var logLevel: LogLevel?
+        var logLevel: MCPLogLevel?
         var initialized = false
         var lastSeen: ContinuousClock.Instant
         var streamSink: (@Sendable (JSONValue) -> Void)?
@@ -34,7 +34,7 @@ public final class LegacySession: Sendable {
                       logLevel: state.withLock { $0.logLevel })
     }
 
-    public var logLevel: LogLevel? {
+    public var logLevel: MCPLogLevel? {
         get { state.withLock { $0.logLevel } }
         set { state.withLock { $0.logLevel = newValue } }
     }

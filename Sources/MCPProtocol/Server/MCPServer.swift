@@ -44,20 +44,28 @@ public struct ServerOptions: Sendable {
     }
 }
 
-/// The MCP protocol engine: serves requests of every revision against a catalog. Transports turn
-/// bytes into `JSONRPCMessage`s, decide the era (PROTOCOL.md §2) and call in here.
+/// The MCP protocol engine: serves requests of every revision against a catalog. Transports hand it
+/// each message's bytes (`route(_:from:)`, in MCPDispatcher.swift) and send what it answers; tools
+/// are served only through `tools`, the gate.
 public final class MCPServer: Sendable {
     public let identity: ServerIdentity
     public let options: ServerOptions
     public let catalog: any MCPCatalog
+    /// The one gate every `tools/list` and `tools/call` passes.
+    public let tools: ToolGate
     public let sessions: SessionStore
     public let changes: ChangeHub
     public let inFlight: InFlightRequests
 
-    public init(identity: ServerIdentity, catalog: any MCPCatalog, options: ServerOptions = ServerOptions(),
+    /// - Parameters:
+    ///   - governance: the operator's tool switches, applied by the gate to every catalog's tools.
+    ///   - audit: where the gate writes its line per tool call.
+    public init(identity: ServerIdentity, catalog: any MCPCatalog, governance: ToolGovernance = .open,
+                audit: ToolCallAudit = ToolCallAudit(), options: ServerOptions = ServerOptions(),
                 sessions: SessionStore = SessionStore(), changes: ChangeHub = ChangeHub()) {
         self.identity = identity
         self.catalog = catalog
+        self.tools = ToolGate(catalog: catalog, governance: governance, audit: audit)
         self.options = options
         self.sessions = sessions
         self.changes = changes
@@ -75,7 +83,7 @@ public final class MCPServer: Sendable {
 
     /// Answers `initialize`: negotiates the revision and opens a session (registered in `sessions`).
     /// - Parameter owner: the subject that opened it; later requests of another subject do not find it.
-    public func initialize(_ request: JSONRPCRequest, owner: String? = nil) throws(MCPError) -> (session: LegacySession, result: JSONValue) {
+    func initialize(_ request: JSONRPCRequest, owner: String? = nil) throws(MCPError) -> (session: LegacySession, result: JSONValue) {
         guard let params = request.params, params.objectValue != nil else {
             throw .invalidParams("initialize needs params with protocolVersion, capabilities and clientInfo")
         }
@@ -110,11 +118,11 @@ public final class MCPServer: Sendable {
     /// - Parameters:
     ///   - principal: who sent this request (HTTP checks the token on every request); nil for `options.localPrincipal`.
     ///   - emit: where notifications tied to this request go (progress, log messages).
-    public func serve(_ request: JSONRPCRequest, in session: LegacySession, principal: Principal? = nil,
-                      emit: @escaping @Sendable (JSONValue) -> Void) async -> JSONValue {
+    func serve(_ request: JSONRPCRequest, in session: LegacySession, principal: Principal? = nil,
+               emit: @escaping @Sendable (JSONValue) -> Void) async -> Reply {
         var client = session.client
         client.principal = principal ?? options.localPrincipal
-        let context = RequestContext(client: client, progressToken: request.meta?["progressToken"], emit: emit)
+        let context = MCPRequestContext(client: client, progressToken: request.meta?["progressToken"], emit: emit)
         inFlight.begin(scope: session.id, id: request.id, flag: context.cancellation)
         defer {
             context.finish()
@@ -126,24 +134,22 @@ public final class MCPServer: Sendable {
             case "ping":
                 result = .emptyObject
             case "logging/setLevel":
-                guard let name = request.params?["level"]?.stringValue, let level = LogLevel(name: name) else {
-                    throw MCPError.invalidParams("\"level\" must be one of \(LogLevel.allCases.map(\.name).joined(separator: ", "))")
+                guard let name = request.params?["level"]?.stringValue, let level = MCPLogLevel(name: name) else {
+                    throw MCPError.invalidParams("\"level\" must be one of \(MCPLogLevel.allCases.map(\.name).joined(separator: ", "))")
                 }
                 session.logLevel = level
                 result = .emptyObject
-            case "initialize":
-                throw MCPError.invalidRequest("the session is already initialized; start a new session to initialize again")
             default:
                 result = try await perform(request, context: context)
             }
-            return JSONRPCResponse.result(id: request.id, result)
+            return Reply(message: JSONRPCResponse.result(id: request.id, result))
         } catch {
-            return JSONRPCResponse.error(id: request.id, mcpError(from: error, revision: session.revision))
+            return errorReply(error, id: request.id, revision: session.revision)
         }
     }
 
     /// Takes a handshake-era notification: `initialized`, `cancelled`; others are ignored, as JSON-RPC asks.
-    public func receive(notification method: String, params: JSONValue?, in session: LegacySession) {
+    func receive(notification method: String, params: JSONValue?, in session: LegacySession) {
         switch method {
         case "notifications/initialized":
             session.markInitialized()
@@ -159,7 +165,7 @@ public final class MCPServer: Sendable {
     // MARK: - Stateless era (2026-07-28)
 
     /// Reads and checks a 2026-07-28 request's `_meta`: the client context it describes.
-    public func modernClient(for request: JSONRPCRequest) throws(MCPError) -> ClientContext {
+    func modernClient(for request: JSONRPCRequest) throws(MCPError) -> ClientContext {
         guard let meta = request.meta, meta.objectValue != nil else {
             throw .invalidParams("missing _meta: 2026-07-28 requests carry \(ModernMetaKey.protocolVersion) and \(ModernMetaKey.clientCapabilities) in params._meta")
         }
@@ -177,10 +183,10 @@ public final class MCPServer: Sendable {
         guard let capabilities = meta[ModernMetaKey.clientCapabilities], capabilities.objectValue != nil else {
             throw .invalidParams("missing _meta[\"\(ModernMetaKey.clientCapabilities)\"] (send {} when the client has none)")
         }
-        var logLevel: LogLevel?
+        var logLevel: MCPLogLevel?
         if let levelValue = meta[ModernMetaKey.logLevel] {
-            guard let name = levelValue.stringValue, let level = LogLevel(name: name) else {
-                throw .invalidParams("_meta[\"\(ModernMetaKey.logLevel)\"] must be one of \(LogLevel.allCases.map(\.name).joined(separator: ", "))")
+            guard let name = levelValue.stringValue, let level = MCPLogLevel(name: name) else {
+                throw .invalidParams("_meta[\"\(ModernMetaKey.logLevel)\"] must be one of \(MCPLogLevel.allCases.map(\.name).joined(separator: ", "))")
             }
             logLevel = level
         }
@@ -191,12 +197,12 @@ public final class MCPServer: Sendable {
     /// - Parameters:
     ///   - scope: names the connection, so `notifications/cancelled` on stdio can find the request.
     ///   - emit: where notifications tied to this request go.
-    public func serveModern(_ request: JSONRPCRequest, client: ClientContext, scope: String,
-                            emit: @escaping @Sendable (JSONValue) -> Void,
-                            cancellation: CancellationFlag = CancellationFlag()) async -> JSONValue {
+    func serveModern(_ request: JSONRPCRequest, client: ClientContext, scope: String,
+                     emit: @escaping @Sendable (JSONValue) -> Void,
+                     cancellation: CancellationFlag = CancellationFlag()) async -> Reply {
         var client = client
         if client.principal == nil { client.principal = options.localPrincipal }
-        let context = RequestContext(client: client, progressToken: request.meta?["progressToken"],
+        let context = MCPRequestContext(client: client, progressToken: request.meta?["progressToken"],
                                      cancellation: cancellation, emit: emit)
         inFlight.begin(scope: scope, id: request.id, flag: cancellation)
         defer {
@@ -217,14 +223,16 @@ public final class MCPServer: Sendable {
             var meta = result["_meta"] ?? .emptyObject
             meta[ModernMetaKey.serverInfo] = identity.serverInfo(for: client.revision)
             result["_meta"] = meta
-            return JSONRPCResponse.result(id: request.id, result)
+            return Reply(message: JSONRPCResponse.result(id: request.id, result))
         } catch {
-            return JSONRPCResponse.error(id: request.id, mcpError(from: error, revision: client.revision))
+            var reply = errorReply(error, id: request.id, revision: client.revision)
+            reply.status = mcpError(from: error, revision: client.revision).modernHTTPStatus
+            return reply
         }
     }
 
     /// Takes a 2026-07-28 notification (stdio `notifications/cancelled`).
-    public func receiveModern(notification method: String, params: JSONValue?, scope: String) {
+    func receiveModern(notification method: String, params: JSONValue?, scope: String) {
         if method == "notifications/cancelled", let id = params?["requestId"].flatMap(RequestID.init) {
             inFlight.cancel(scope: scope, id: id)
         }
@@ -249,18 +257,18 @@ public final class MCPServer: Sendable {
 
     // MARK: - Methods both eras share
 
-    private func perform(_ request: JSONRPCRequest, context: RequestContext) async throws -> JSONValue {
+    private func perform(_ request: JSONRPCRequest, context: MCPRequestContext) async throws -> JSONValue {
         let revision = context.client.revision
         let params = request.params ?? .emptyObject
         switch request.method {
         case "tools/list":
-            let tools = catalog.listTools(for: context.client).map { RevisionShaping.tool($0, for: revision) }
+            let tools = self.tools.listTools(for: context.client).map { RevisionShaping.tool($0, for: revision) }
             return try listResult(key: "tools", items: tools, cursor: params["cursor"], revision: revision)
         case "tools/call":
             guard let name = params["name"]?.stringValue else { throw MCPError.invalidParams("tools/call needs a string \"name\"") }
             let arguments = params["arguments"] ?? .emptyObject
             guard arguments.objectValue != nil else { throw MCPError.invalidParams("\"arguments\" must be an object") }
-            let result = try await catalog.callTool(name: name, arguments: arguments, context: context)
+            let result = try await tools.callTool(name: name, arguments: arguments, context: context)
             return RevisionShaping.toolResult(result, for: revision)
         case "resources/list":
             let resources = catalog.listResources(for: context.client).map { RevisionShaping.listed($0, for: revision) }
@@ -311,12 +319,19 @@ public final class MCPServer: Sendable {
         return result
     }
 
-    /// Turns whatever a handler threw into the JSON-RPC error for `revision`.
+    /// Turns whatever a handler threw into the JSON-RPC error for `revision`: the one place a
+    /// failure becomes a protocol error.
     func mcpError(from error: any Error, revision: ProtocolRevision) -> MCPError {
         switch error {
         case let error as MCPError: return error
         case let error as ResourceNotFound: return error.mcpError(for: revision)
+        case let error as InsufficientScope: return .unknownTool(error.tool)
         default: return .internalError(String(describing: error))
         }
+    }
+
+    private func errorReply(_ error: any Error, id: RequestID, revision: ProtocolRevision) -> Reply {
+        Reply(message: JSONRPCResponse.error(id: id, mcpError(from: error, revision: revision)),
+              missingScopes: (error as? InsufficientScope)?.missing)
     }
 }

@@ -6,7 +6,9 @@ import MCPProtocol
 import NIOCore
 import ServiceLifecycle
 
-/// The Streamable HTTP endpoint: every MCP revision on one URL, decided per request (PROTOCOL.md §2, §6).
+/// The Streamable HTTP endpoint: every MCP revision on one URL, decided per request by the
+/// protocol's dispatcher (`MCPServer.route`); this type only moves bytes and maps answers to HTTP
+/// (docs/PROTOCOL.md, "Streamable HTTP").
 ///
 /// POST carries JSON-RPC; GET opens a handshake-era session's notification stream; DELETE ends a
 /// session; OPTIONS answers CORS preflight. Everything else on the MCP paths is 405.
@@ -64,6 +66,7 @@ public struct MCPHTTPEndpoint: HTTPResponder {
 
     // MARK: - POST
 
+    /// POST: the bytes go to the protocol's dispatcher; this only turns its answer into HTTP.
     private func post(_ request: Request, principal: Principal?) async throws -> Response {
         if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
             return Self.rpcError(status: .unsupportedMediaType, .invalidRequest("Content-Type must be application/json"))
@@ -75,188 +78,85 @@ public struct MCPHTTPEndpoint: HTTPResponder {
         } catch is NIOTooManyBytesError {
             return Self.rpcError(status: .contentTooLarge, .invalidRequest("request body is larger than \(options.maxBodyBytes) bytes (clover.mcp.sidecar.http.max.body.bytes)"))
         }
-        let json: JSONValue
-        do {
-            json = try JSONValue.parse(body.readableBytesView)
-        } catch {
-            return Self.rpcError(status: .badRequest, .parseError(error.description))
-        }
-        if case .array(let items) = json {
-            return await batch(items, request: request, principal: principal)
-        }
-        let message: JSONRPCMessage
-        do {
-            message = try JSONRPCMessage.decode(json)
-        } catch {
-            return Self.rpcError(status: .badRequest, error)
-        }
-        let headerVersion = request.headers[ModernHeaders.protocolVersion].map(ModernHeaders.decode)
-        switch message {
-        case .response:
-            return Response(status: .accepted)
-        case .notification(let method, let params):
-            if params?["_meta"]?[ModernMetaKey.protocolVersion] != nil || headerVersion.map({ ProtocolRevision($0).isModern }) == true {
-                return Response(status: .accepted)  // modern notifications over HTTP have nothing to act on (cancel = disconnect)
+        let headers = request.headers
+        let origin = MessageOrigin(
+            principal: principal, sessions: HTTPSessionScope(server: server, sessionID: headers[Self.sessionHeader]),
+            versionHeader: headers[ModernHeaders.protocolVersion].map(ModernHeaders.decode),
+            checkModernHeaders: { rpc, version throws(MCPError) in try ModernHeaders.validate(headers, request: rpc, bodyVersion: version) })
+        switch server.route(body.readableBytesView, from: origin) {
+        case .answered(let reply):
+            if let session = reply.session {
+                logger.info("session \(session.id) opened: \(session.client.clientName) speaks \(session.revision)")
             }
-            if let id = request.headers[Self.sessionHeader], let session = server.sessions.session(id: id), Self.owns(principal, session) {
-                server.receive(notification: method, params: params, in: session)
-            }
-            return Response(status: .accepted)
-        case .request(let rpc):
-            if rpc.meta?[ModernMetaKey.protocolVersion] != nil {
-                return await modern(rpc, request: request, principal: principal)
-            }
-            if rpc.method == "initialize" {
-                return initialize(rpc, principal: principal)
-            }
-            if let headerVersion, ProtocolRevision(headerVersion).isModern {
-                return Self.rpcError(status: .badRequest, .invalidParams("missing _meta: a \(headerVersion) request carries \(ModernMetaKey.protocolVersion) in params._meta"), id: rpc.id)
-            }
-            return await legacy(rpc, request: request, headerVersion: headerVersion, principal: principal)
+            return respond(reply, principal: principal, path: request.uri.path)
+        case .listen(let subscription):
+            return listen(subscription)
+        case .request(let pending):
+            return await answer(pending, request: request, principal: principal)
         }
     }
 
-    private func initialize(_ rpc: JSONRPCRequest, principal: Principal?) -> Response {
-        do {
-            let (session, result) = try server.initialize(rpc, owner: principal?.subject)
-            logger.info("session \(session.id) opened: \(session.client.clientName) speaks \(session.revision)")
-            var response = Self.json(status: .ok, JSONRPCResponse.result(id: rpc.id, result))
-            response.headers[Self.sessionHeader] = session.id
-            return response
-        } catch {
-            return Self.json(status: .ok, JSONRPCResponse.error(id: rpc.id, error))
+    /// A request's reply: JSON, unless something is emitted before the reply and the client takes
+    /// SSE; then an SSE stream of those messages and the reply.
+    private func answer(_ pending: PendingRequest, request: Request, principal: Principal?) async -> Response {
+        guard pending.mayEmit, Self.acceptsEventStream(request) else {
+            return respond(await pending.serve({ _ in }, CancellationFlag()), principal: principal, path: request.uri.path)
+        }
+        let cancellation = CancellationFlag()
+        let (events, continuation) = AsyncStream<StreamEvent>.makeStream()
+        Task {
+            let reply = await pending.serve({ continuation.yield(.notification($0)) }, cancellation)
+            continuation.yield(.reply(reply))
+            continuation.finish()
+        }
+        var iterator = events.makeAsyncIterator()
+        guard let first = await iterator.next() else { return Response(status: .accepted) }
+        if case .reply(let reply) = first {
+            return respond(reply, principal: principal, path: request.uri.path)
+        }
+        let cancelsOnDisconnect = pending.cancelsOnDisconnect
+        return streamed(first: first, rest: events) {
+            if cancelsOnDisconnect { cancellation.cancel() }
         }
     }
 
-    /// The session a handshake-era request names, or the error response to send instead.
-    private func session(for request: Request, headerVersion: String?, id: MCPProtocol.RequestID?,
-                         principal: Principal?) -> Result<LegacySession, ResponseBox> {
-        guard let sessionID = request.headers[Self.sessionHeader] else {
-            return .failure(ResponseBox(Self.rpcError(status: .badRequest, MCPError(code: -32000, message: "Bad Request: no Mcp-Session-Id header; send initialize first and repeat the session id it returns"), id: id)))
+    /// A reply as HTTP: its status and message; a scope refusal becomes the authenticator's 403.
+    private func respond(_ reply: Reply, principal: Principal?, path: String) -> Response {
+        if let missing = reply.missingScopes, let authenticator, let principal, principal.scopes != nil {
+            return authenticator.insufficientScope(principal, missing: missing, path: path)
         }
-        // Another subject's session is reported as unknown, so session ids cannot be borrowed.
-        guard let session = server.sessions.session(id: sessionID), Self.owns(principal, session) else {
-            return .failure(ResponseBox(Self.rpcError(status: .notFound, MCPError(code: -32001, message: "Session not found: it ended or expired; send initialize again"), id: id)))
-        }
-        if let headerVersion, !ProtocolRevision.handshakeEra.contains(ProtocolRevision(headerVersion)) {
-            return .failure(ResponseBox(Self.rpcError(status: .badRequest, .invalidRequest("unsupported MCP-Protocol-Version \(headerVersion); supported: \(ProtocolRevision.all.map(\.rawValue).joined(separator: ", "))"), id: id)))
-        }
-        return .success(session)
-    }
-
-    private func legacy(_ rpc: JSONRPCRequest, request: Request, headerVersion: String?, principal: Principal?) async -> Response {
-        let session: LegacySession
-        switch self.session(for: request, headerVersion: headerVersion, id: rpc.id, principal: principal) {
-        case .success(let found): session = found
-        case .failure(let box): return box.response
-        }
-        if let refusal = scopeRefusal(rpc, principal: principal, path: request.uri.path) { return refusal }
-        let context = session.client
-        let wantsStream = (rpc.meta?["progressToken"] != nil || context.logLevel != nil) && Self.acceptsEventStream(request)
-        if wantsStream {
-            return streamed { emit in await server.serve(rpc, in: session, principal: principal, emit: emit) }
-        }
-        return Self.json(status: .ok, await server.serve(rpc, in: session, principal: principal, emit: { _ in }))
-    }
-
-    /// A `tools/call` of a tool the caller's scopes do not cover gets the HTTP refusal (403 with the
-    /// scopes to ask for), so clients can step up; the catalog would only say "unknown tool".
-    private func scopeRefusal(_ rpc: JSONRPCRequest, principal: Principal?, path: String) -> Response? {
-        guard rpc.method == "tools/call", let authenticator, let principal, principal.scopes != nil,
-              let name = rpc.params?["name"]?.stringValue else { return nil }
-        let missing = principal.missing(server.catalog.requiredScopes(forTool: name))
-        return missing.isEmpty ? nil : authenticator.insufficientScope(principal, missing: missing, path: path)
-    }
-
-    static func owns(_ principal: Principal?, _ session: LegacySession) -> Bool {
-        session.owner == nil || session.owner == principal?.subject
-    }
-
-    private func modern(_ rpc: JSONRPCRequest, request: Request, principal: Principal?) async -> Response {
-        var found: ClientContext
-        do {
-            if let meta = rpc.meta, meta[ModernMetaKey.clientCapabilities] != nil,
-               let bodyVersion = meta[ModernMetaKey.protocolVersion]?.stringValue {
-                try ModernHeaders.validate(request.headers, request: rpc, bodyVersion: bodyVersion)
-            }
-            found = try server.modernClient(for: rpc)
-            found.principal = principal
-        } catch {
-            // Envelope and header errors are HTTP errors in 2026-07-28, whatever their JSON-RPC code.
-            return Self.rpcError(status: error.code == -32601 ? .notFound : .badRequest, error, id: rpc.id)
-        }
-        let client = found
-        if rpc.method == "subscriptions/listen" {
-            return listen(rpc, client: client)
-        }
-        if let refusal = scopeRefusal(rpc, principal: principal, path: request.uri.path) { return refusal }
-        let wantsStream = (rpc.meta?["progressToken"] != nil || client.logLevel != nil) && Self.acceptsEventStream(request)
-        if wantsStream {
-            let cancellation = CancellationFlag()
-            return streamed(onDisconnect: { cancellation.cancel() }) { emit in
-                await server.serveModern(rpc, client: client, scope: "http", emit: emit, cancellation: cancellation)
-            }
-        }
-        let response = await server.serveModern(rpc, client: client, scope: "http", emit: { _ in })
-        let status = response["error"]?["code"]?.intValue.map { MCPError(code: Int($0), message: "").modernHTTPStatus } ?? 200
-        return Self.json(status: HTTPResponse.Status(code: status), response)
-    }
-
-    /// A 2025-03-26 batch: an array of requests and notifications in one POST.
-    private func batch(_ items: [JSONValue], request: Request, principal: Principal?) async -> Response {
-        guard !items.isEmpty else { return Self.rpcError(status: .badRequest, .invalidRequest("empty batch")) }
-        let headerVersion = request.headers[ModernHeaders.protocolVersion].map(ModernHeaders.decode)
-        let messages = items.map { item in Result { () throws(MCPError) in try JSONRPCMessage.decode(item) } }
-        for case .success(let message) in messages {
-            if case .request(let rpc) = message {
-                if rpc.method == "initialize" {
-                    return Self.rpcError(status: .badRequest, .invalidRequest("initialize must not be part of a batch"))
-                }
-                if rpc.meta?[ModernMetaKey.protocolVersion] != nil {
-                    return Self.rpcError(status: .badRequest, .invalidRequest("batches do not exist in 2026-07-28; send one request per POST"))
-                }
-            }
-        }
-        let session: LegacySession
-        switch self.session(for: request, headerVersion: headerVersion, id: nil, principal: principal) {
-        case .success(let found): session = found
-        case .failure(let box): return box.response
-        }
-        guard session.revision <= .v2025_03_26 else {
-            return Self.rpcError(status: .badRequest, .invalidRequest("JSON-RPC batches were removed in 2025-06-18; this session speaks \(session.revision)"))
-        }
-        var responses: [JSONValue] = []
-        for message in messages {
-            switch message {
-            case .failure(let error): responses.append(JSONRPCResponse.error(id: nil, error))
-            case .success(.request(let rpc)): responses.append(await server.serve(rpc, in: session, principal: principal, emit: { _ in }))
-            case .success(.notification(let method, let params)): server.receive(notification: method, params: params, in: session)
-            case .success(.response): break
-            }
-        }
-        return responses.isEmpty ? Response(status: .accepted) : Self.json(status: .ok, .array(responses))
+        guard let message = reply.message else { return Response(status: .accepted) }
+        var response = Self.json(status: HTTPResponse.Status(code: reply.status), message)
+        if let session = reply.session { response.headers[Self.sessionHeader] = session.id }
+        return response
     }
 
     // MARK: - Streams
 
-    /// An SSE response: notifications emitted while `serve` runs, then its response, then the end.
-    private func streamed(onDisconnect: @escaping @Sendable () -> Void = {},
-                          _ serve: @escaping @Sendable (@escaping @Sendable (JSONValue) -> Void) async -> JSONValue) -> Response {
-        let body = ResponseBody { writer in
-            let (messages, continuation) = AsyncStream<JSONValue>.makeStream()
-            let work = Task {
-                let response = await serve { continuation.yield($0) }
-                continuation.yield(response)
-                continuation.finish()
+    enum StreamEvent: Sendable {
+        case notification(JSONValue)
+        case reply(Reply)
+
+        var message: JSONValue? {
+            switch self {
+            case .notification(let message): return message
+            case .reply(let reply): return reply.message
             }
+        }
+    }
+
+    /// An SSE response: `first`, then what follows on `rest`, ending with the reply.
+    private func streamed(first: StreamEvent, rest: AsyncStream<StreamEvent>, onDisconnect: @escaping @Sendable () -> Void) -> Response {
+        let body = ResponseBody { writer in
             do {
-                for await message in messages {
-                    try await writer.write(ServerSentEvents.message(message))
+                if let message = first.message { try await writer.write(ServerSentEvents.message(message)) }
+                for await event in rest {
+                    if let message = event.message { try await writer.write(ServerSentEvents.message(message)) }
                 }
                 try await writer.finish(nil)
             } catch {
                 onDisconnect()  // 2026-07-28: closing the stream cancels the request
-                await work.value
+                for await _ in rest {}
                 throw error
             }
         }
@@ -272,9 +172,9 @@ public struct MCPHTTPEndpoint: HTTPResponder {
             return Response(status: .methodNotAllowed, headers: [.allow: "POST, DELETE"])
         }
         let session: LegacySession
-        switch self.session(for: request, headerVersion: nil, id: nil, principal: principal) {
+        switch HTTPSessionScope(server: server, sessionID: request.headers[Self.sessionHeader]).current(for: principal) {
         case .success(let found): session = found
-        case .failure(let box): return box.response
+        case .failure(let refusal): return Self.rpcError(status: HTTPResponse.Status(code: refusal.status), refusal.error)
         }
         let keepAlive = options.keepAliveInterval
         let body = ResponseBody { writer in
@@ -304,8 +204,7 @@ public struct MCPHTTPEndpoint: HTTPResponder {
 
     /// 2026-07-28 `subscriptions/listen`: acknowledge, then list-changed notifications until the
     /// client leaves or the server shuts down (then the final result).
-    private func listen(_ rpc: JSONRPCRequest, client: ClientContext) -> Response {
-        let subscription = ListenSubscription(request: rpc, server: server)
+    private func listen(_ subscription: ListenSubscription) -> Response {
         let body = ResponseBody { writer in
             let (messages, continuation) = AsyncStream<JSONValue>.makeStream(bufferingPolicy: .bufferingNewest(256))
             let token = subscription.start { continuation.yield($0) }
@@ -329,7 +228,7 @@ public struct MCPHTTPEndpoint: HTTPResponder {
         guard let sessionID = request.headers[Self.sessionHeader] else {
             return Self.rpcError(status: .badRequest, MCPError(code: -32000, message: "Bad Request: no Mcp-Session-Id header"))
         }
-        guard let session = server.sessions.session(id: sessionID), Self.owns(principal, session),
+        guard let session = server.sessions.session(id: sessionID), HTTPSessionScope.owns(principal, session),
               server.sessions.remove(id: sessionID) != nil else {
             return Self.rpcError(status: .notFound, MCPError(code: -32001, message: "Session not found"))
         }
@@ -338,12 +237,6 @@ public struct MCPHTTPEndpoint: HTTPResponder {
     }
 
     // MARK: - Helpers
-
-    /// Boxes a Response so it can travel in a `Result` failure.
-    struct ResponseBox: Error {
-        let response: Response
-        init(_ response: Response) { self.response = response }
-    }
 
     static let eventStreamHeaders: HTTPFields = [
         .contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no",

@@ -5,23 +5,23 @@ import Synchronization
 
 /// MCP over stdio: one JSON-RPC message per line on stdin, answers on stdout, logs on stderr only.
 ///
-/// Each message is classified on its own (PROTOCOL.md §2, stdio): `_meta`-keyed requests and
-/// `server/discover` are served statelessly; `initialize` (re)creates the process's handshake
-/// session; other messages belong to that session. Requests run concurrently, so a cancellation can
+/// Each line goes to the protocol's dispatcher (`MCPServer.route`), which classifies every message
+/// on its own: `_meta`-keyed requests are served statelessly, `initialize` (re)creates the process's
+/// handshake session, other messages belong to that session (docs/PROTOCOL.md, "stdio"). Requests run concurrently, so a cancellation can
 /// reach a running call. At end of input the transport waits briefly for running calls and returns.
 public final class StdioTransport: Sendable {
     public let server: MCPServer
     private let input: Int32
-    private let output: StdoutWriter
+    fileprivate let output: StdoutWriter
     private let logger: Logger
     /// Lines longer than this are answered with a parse error and skipped.
     public let maxLineBytes: Int
-    private let state = Mutex(State())
+    fileprivate let state = Mutex(State())
     /// Requests being served, so end of input can wait for them.
     private let running = Atomic<Int>(0)
     private static let scope = "stdio"
 
-    private struct State {
+    fileprivate struct State {
         var session: LegacySession?
         var listens: [Int] = []
         var listenSubscriptions: [ListenSubscription] = []
@@ -63,120 +63,52 @@ public final class StdioTransport: Sendable {
         if let session = state.withLock({ $0.session }) { server.sessions.remove(id: session.id) }
     }
 
-    /// Reads one line: answers what needs no serving at once (errors, initialize, notifications)
-    /// and returns the work that serves a request, bound to the session current at reading time.
+    /// Reads one line: the dispatcher decides what it is; answers go out at once, requests are
+    /// returned as work, bound to the session current at reading time.
     private func dispatch(_ bytes: [UInt8]) -> (@Sendable () async -> JSONValue?)? {
-        let json: JSONValue
-        do {
-            json = try JSONValue.parse(bytes)
-        } catch {
-            output.write(JSONRPCResponse.error(id: nil, .parseError(error.description)))
+        switch server.route(bytes, from: MessageOrigin(principal: nil, sessions: sessionScope, connection: Self.scope)) {
+        case .answered(let reply):
+            if let session = reply.session { logger.info("stdio session: \(session.client.clientName) speaks \(session.revision)") }
+            if let message = reply.message { output.write(message) }
             return nil
-        }
-        if case .array(let items) = json {
-            let session = currentOrDefaultSession()
-            return { await self.serveBatch(items, in: session) }
-        }
-        let message: JSONRPCMessage
-        do {
-            message = try JSONRPCMessage.decode(json)
-        } catch {
-            output.write(JSONRPCResponse.error(id: nil, error))
+        case .listen(let subscription):
+            startListen(subscription)
             return nil
-        }
-        switch message {
-        case .response:
-            return nil
-        case .notification(let method, let params):
-            receive(method, params)
-            return nil
-        case .request(let rpc):
-            if rpc.meta?[ModernMetaKey.protocolVersion] != nil || rpc.method == "server/discover" || rpc.method == "subscriptions/listen" {
-                let client: ClientContext
-                do {
-                    client = try server.modernClient(for: rpc)
-                } catch {
-                    output.write(JSONRPCResponse.error(id: rpc.id, error))
-                    return nil
-                }
-                if rpc.method == "subscriptions/listen" {
-                    startListen(rpc)
-                    return nil
-                }
-                return { [output] in
-                    await self.server.serveModern(rpc, client: client, scope: Self.scope, emit: { output.write($0) })
-                }
-            }
-            if rpc.method == "initialize" {
-                output.write(initialize(rpc))
-                return nil
-            }
-            let session = currentOrDefaultSession()
-            return { [output] in await self.server.serve(rpc, in: session, emit: { output.write($0) }) }
+        case .request(let pending):
+            return { [output] in await pending.serve({ output.write($0) }, CancellationFlag()).message }
         }
     }
 
-    private func receive(_ method: String, _ params: JSONValue?) {
-        if let session = state.withLock({ $0.session }) {
-            server.receive(notification: method, params: params, in: session)
-        }
-        server.receiveModern(notification: method, params: params, scope: Self.scope)
-    }
+    /// The process's one handshake session: `initialize` replaces it; clients that skip `initialize`
+    /// get one at the handshake default revision, as lax stdio clients expect (docs/PROTOCOL.md, "stdio").
+    struct ProcessSession: SessionScope {
+        let transport: StdioTransport
 
-    /// `initialize` starts a new handshake session for the process, replacing any earlier one.
-    private func initialize(_ rpc: JSONRPCRequest) -> JSONValue {
-        do {
-            let (session, result) = try server.initialize(rpc)
-            session.attachStream { [output] in output.write($0) }  // list changes go to stdout
-            let previous = state.withLock { state -> LegacySession? in
+        func current(for principal: Principal?) -> Result<LegacySession, Refusal> {
+            .success(transport.state.withLock { state in
+                if let session = state.session { return session }
+                let session = LegacySession(id: LegacySession.newID(), revision: .handshakeDefault,
+                                            clientCapabilities: .emptyObject, clientInfo: nil)
+                state.session = session
+                return session
+            })
+        }
+
+        func existing(for principal: Principal?) -> LegacySession? { transport.state.withLock { $0.session } }
+
+        func opened(_ session: LegacySession) {
+            session.attachStream { [output = transport.output] in output.write($0) }  // list changes go to stdout
+            let previous = transport.state.withLock { state -> LegacySession? in
                 defer { state.session = session }
                 return state.session
             }
-            if let previous { server.sessions.remove(id: previous.id) }
-            logger.info("stdio session: \(session.client.clientName) speaks \(session.revision)")
-            return JSONRPCResponse.result(id: rpc.id, result)
-        } catch {
-            return JSONRPCResponse.error(id: rpc.id, error)
+            if let previous { transport.server.sessions.remove(id: previous.id) }
         }
     }
 
-    /// A 2025-03-26 batch, served in order; the reply is one array (none if it held only notifications).
-    private func serveBatch(_ items: [JSONValue], in session: LegacySession) async -> JSONValue? {
-        guard !items.isEmpty else { return JSONRPCResponse.error(id: nil, .invalidRequest("empty batch")) }
-        var responses: [JSONValue] = []
-        for item in items {
-            do {
-                switch try JSONRPCMessage.decode(item) {
-                case .request(let rpc) where rpc.method == "initialize" || rpc.meta?[ModernMetaKey.protocolVersion] != nil:
-                    responses.append(JSONRPCResponse.error(id: rpc.id, .invalidRequest("initialize and 2026-07-28 requests cannot be batched")))
-                case .request(let rpc):
-                    responses.append(await server.serve(rpc, in: session, emit: { _ in }))
-                case .notification(let method, let params):
-                    server.receive(notification: method, params: params, in: session)
-                case .response:
-                    break
-                }
-            } catch {
-                responses.append(JSONRPCResponse.error(id: nil, error))
-            }
-        }
-        return responses.isEmpty ? nil : .array(responses)
-    }
+    private var sessionScope: ProcessSession { ProcessSession(transport: self) }
 
-    /// The process's handshake session. Clients that skip `initialize` get one at the handshake
-    /// default revision, as lax stdio clients expect (PROTOCOL.md §2).
-    private func currentOrDefaultSession() -> LegacySession {
-        state.withLock { state in
-            if let session = state.session { return session }
-            let session = LegacySession(id: LegacySession.newID(), revision: .handshakeDefault,
-                                        clientCapabilities: .emptyObject, clientInfo: nil)
-            state.session = session
-            return session
-        }
-    }
-
-    private func startListen(_ rpc: JSONRPCRequest) {
-        let subscription = ListenSubscription(request: rpc, server: server)
+    private func startListen(_ subscription: ListenSubscription) {
         let token = subscription.start { [output] in output.write($0) }
         state.withLock {
             $0.listens.append(token)

@@ -1,4 +1,3 @@
-import MCPProtocol
 
 /// Which tools the operator lets clients see and call (DOMAIN.md §8): `clover.mcp.read.only` keeps
 /// only tools annotated `readOnlyHint: true`, and `clover.mcp.tools.individual.enabled|disabled` name

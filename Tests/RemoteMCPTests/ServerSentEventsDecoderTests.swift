@@ -1,5 +1,5 @@
 import Foundation
-@testable import MCPBridge
+@testable import RemoteMCP
 import MCPProtocol
 import Testing
 
@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func refusesURLsThatAreNotHTTP() {
-        #expect(throws: BridgeError.self) {
+        #expect(throws: RemoteMCPError.self) {
             try RemoteMCPEndpoint(url: URL(string: "file:///etc/passwd")!, timeout: .seconds(1), version: "1")
         }
     }

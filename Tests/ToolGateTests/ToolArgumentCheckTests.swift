@@ -1,6 +1,5 @@
-import MCPProtocol
 import Testing
-@testable import PluginHost
+@testable import MCPProtocol
 
 @Suite struct ToolArgumentCheckTests {
     let schema = try! JSONValue.parse("""

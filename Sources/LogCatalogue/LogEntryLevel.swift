@@ -1,7 +1,7 @@
 /// The severity of an entry, on log4j's scale. Tomcat's JULI levels are mapped onto it (`SEVERE` is
 /// ``error``, `WARNING` ``warn``, `CONFIG` and `FINE` ``debug``, `FINER` and `FINEST` ``trace``), so one
 /// level filter works across CloverDX and Tomcat logs; the entry's raw text keeps the original word.
-public enum LogLevel: String, Sendable, Hashable, CaseIterable, Codable {
+public enum LogEntryLevel: String, Sendable, Hashable, CaseIterable, Codable {
     case trace = "TRACE"
     case debug = "DEBUG"
     case info = "INFO"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HostConfiguration
 import MCPProtocol
 import PluginHost
 
@@ -28,21 +29,30 @@ struct Call: AsyncParsableCommand {
         let (_, hostServices) = try host.installation(configuration, logger: logger)
         let database = Task { await hostServices.database?.run() }
         defer { database.cancel() }
-        let timeout = (try? configuration.int("clover.mcp.sidecar.plugin.timeout.ms", default: 30_000)) ?? 30_000
+        let timeout: Int
+        do {
+            timeout = try configuration.int(ConfigKey.pluginTimeoutMs, default: 30_000, range: 10...3_600_000)
+        } catch let error as HostConfiguration.Invalid {
+            throw ValidationError(error.description)
+        }
         let registry = PluginRegistry(loader: host.loader(configuration, logger: logger, services: hostServices.directory), changes: ChangeHub(),
-                                      defaultTimeout: .milliseconds(timeout), governance: try ToolGovernance(configuration: configuration),
-                                      logger: logger)
+                                      defaultTimeout: .milliseconds(timeout), logger: logger)
+        // The same gate `serve` puts in front of every tool.
+        let gate = ToolGate(catalog: registry, governance: try ToolGovernance(configuration: configuration))
         hostServices.plugins.attach(registry)
         registry.apply(try PluginManifest.load(from: url))
-        let context = RequestContext(
+        let context = MCPRequestContext(
             client: ClientContext(revision: .v2026_07_28, logLevel: .info), progressToken: "cli",
             emit: { notification in FileHandle.standardError.write(Data((notification.jsonText + "\n").utf8)) })
         do {
-            let result = try await registry.callTool(name: tool, arguments: arguments, context: context)
+            let result = try await gate.callTool(name: tool, arguments: arguments, context: context)
             print(result.jsonText)
             if result["isError"]?.boolValue == true { throw ExitCode(1) }
         } catch let error as MCPError {
             FileHandle.standardError.write(Data("\(error.message)\n".utf8))
+            throw ExitCode(2)
+        } catch is InsufficientScope {
+            FileHandle.standardError.write(Data("\(MCPError.unknownTool(tool).message)\n".utf8))
             throw ExitCode(2)
         }
     }

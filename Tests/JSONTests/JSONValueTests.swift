@@ -1,5 +1,5 @@
 import Testing
-@testable import MCPProtocol
+@testable import JSON
 
 @Suite struct JSONValueTests {
     @Test func parsesAndSerializesRoundTrip() throws {

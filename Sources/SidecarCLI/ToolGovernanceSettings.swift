@@ -1,6 +1,6 @@
 import ArgumentParser
 import HostConfiguration
-import PluginHost
+import MCPProtocol
 
 extension ToolGovernance {
     /// The governance keys of `configuration`; a malformed `clover.mcp.read.only` stops the start-up.

@@ -4,7 +4,7 @@ import HostConfiguration
 import Hummingbird
 import Logging
 import MCPAuth
-import MCPBridge
+import MCPProxy
 import MCPProtocol
 import MCPTransport
 import PluginHost
@@ -35,9 +35,6 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .long, help: "Allow a non-loopback address although no authentication is configured.")
     var allowUnauthenticatedRemote = false
 
-    @Flag(name: .long, help: "Also serve echo_arguments compiled into the host (in place of the echo-c plugin's): the benchmark reference for what a plugin call costs.")
-    var builtinEcho = false
-
     func run() async throws {
         let configuration = try host.configuration()
         let logger = host.makeLogger(configuration)
@@ -50,8 +47,7 @@ struct Serve: AsyncParsableCommand {
         let (_, hostServices) = try host.installation(configuration, logger: logger)
         let changes = ChangeHub()
         let registry = PluginRegistry(loader: host.loader(configuration, logger: logger, services: hostServices.directory), changes: changes,
-                                      defaultTimeout: .milliseconds(settings.pluginTimeoutMs),
-                                      governance: try ToolGovernance(configuration: configuration), logger: logger)
+                                      defaultTimeout: .milliseconds(settings.pluginTimeoutMs), logger: logger)
         hostServices.plugins.attach(registry)
         let reloader = PluginSetReloader(manifestURL: manifestURL, registry: registry, logger: logger)
         guard reloader.reload(reason: "start") else {
@@ -75,12 +71,11 @@ struct Serve: AsyncParsableCommand {
         }
         // Proxy mode: the remote server's tools next to the plugins' (local names win).
         let remote = try RemoteProxy.catalog(configuration, timeout: .milliseconds(settings.pluginTimeoutMs), changes: changes, logger: logger)
-        let local: any MCPCatalog = builtinEcho
-            ? BuiltinEchoCatalog(next: registry, audit: registry.audit, governance: registry.governance) : registry
-        let catalog: any MCPCatalog = remote.map {
-            CompositeCatalog(local: local, remote: $0, toolRefusal: { [governance = registry.governance] in governance.refusal($0) })
-        } ?? local
+        let local = ServeAssembly.localCatalog(registry)
+        let catalog: any MCPCatalog = remote.map { CompositeCatalog(local: local, remote: $0) } ?? local
+        // The server serves every catalog's tools through its one gate: scopes, the operator's switches, argument checks, audit.
         let server = MCPServer(identity: ServerIdentity.cloverDX(version: CloverDXMCP.version), catalog: catalog,
+                               governance: try ToolGovernance(configuration: configuration),
                                options: ServerOptions(pageSize: settings.pageSize, cacheScope: resourceServer == nil ? "public" : "private",
                                                       localPrincipal: .anonymous(user: localUser)),
                                changes: changes)
@@ -163,6 +158,13 @@ struct Serve: AsyncParsableCommand {
         registry.pool.shutdown()
         logger.notice("cloverdx-mcp stopped")
     }
+}
+
+/// How `serve` builds the catalog beneath the gate from the plugin registry. The shipping binary
+/// serves the registry as it is; a benchmark build (bench/echo-host) sets this once, before the
+/// command runs, to add a tool compiled into the host.
+public enum ServeAssembly {
+    nonisolated(unsafe) public static var localCatalog: @Sendable (PluginRegistry) -> any MCPCatalog = { $0 }
 }
 
 /// The serve settings resolved from flags and configuration keys.

@@ -1,11 +1,13 @@
 import ArgumentParser
 
 /// The `cloverdx-mcp` command: an MCP server for CloverDX, run as a sidecar next to CloverDX Server.
-@main
-struct CloverDXMCP: AsyncParsableCommand {
+/// `Sources/cloverdx-mcp/main.swift` runs it.
+public struct CloverDXMCP: AsyncParsableCommand {
     static let version = "0.1.0"
 
-    static let configuration = CommandConfiguration(
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "cloverdx-mcp",
         abstract: "MCP server that lets AI agents troubleshoot and monitor a CloverDX Server.",
         discussion: """

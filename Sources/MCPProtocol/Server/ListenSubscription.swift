@@ -1,4 +1,3 @@
-import MCPProtocol
 
 /// One 2026-07-28 `subscriptions/listen` request: which list changes it wants, its acknowledgement,
 /// the notifications it receives (each tagged with the listen request's id) and its final result.

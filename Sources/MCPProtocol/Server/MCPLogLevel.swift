@@ -1,5 +1,5 @@
 /// MCP log levels (RFC 5424 names), lowest first.
-public enum LogLevel: Int, Comparable, Sendable, CaseIterable {
+public enum MCPLogLevel: Int, Comparable, Sendable, CaseIterable {
     case debug, info, notice, warning, error, critical, alert, emergency
 
     public init?(name: String) {
@@ -20,5 +20,5 @@ public enum LogLevel: Int, Comparable, Sendable, CaseIterable {
         }
     }
 
-    public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
+    public static func < (lhs: MCPLogLevel, rhs: MCPLogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 }

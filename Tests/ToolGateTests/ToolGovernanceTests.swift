@@ -1,8 +1,7 @@
-import MCPProtocol
 import Testing
-@testable import PluginHost
+@testable import MCPProtocol
 
-/// Read-only mode and the individual tool switches (DOMAIN.md §8).
+/// Read-only mode and the individual tool switches (docs/CLOVERDX.md, "Tool governance").
 @Suite struct ToolGovernanceTests {
     func tool(_ name: String, readOnly: Bool?) -> JSONValue {
         var tool: JSONValue = ["name": .string(name)]

@@ -3,7 +3,8 @@ import CurlHTTP
 import Foundation
 import HostConfiguration
 import Logging
-import MCPBridge
+import MCPProxy
+import RemoteMCP
 import MCPProtocol
 
 /// CloverDX's proxy mode (`clover.mcp.remote.*`): the tools of a remote MCP server next to the

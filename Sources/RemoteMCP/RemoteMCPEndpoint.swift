@@ -28,7 +28,7 @@ public final class RemoteMCPEndpoint: Sendable {
 
     static let sessionHeader = "Mcp-Session-Id"
     static let versionHeader = "MCP-Protocol-Version"
-    static let modernVersionKey = "io.modelcontextprotocol/protocolVersion"
+    public static let modernVersionKey = "io.modelcontextprotocol/protocolVersion"
 
     /// - Parameters:
     ///   - token: sent as `Authorization: Bearer` on every request; never logged.
@@ -36,7 +36,7 @@ public final class RemoteMCPEndpoint: Sendable {
     ///   - timeout: the longest one request (a slow tool call) may take.
     public init(url: URL, token: String? = nil, credentials: BasicCredentials? = nil, timeout: Duration, version: String) throws {
         guard let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
-            throw BridgeError("--url \(url.absoluteString) must be an http:// or https:// URL of an MCP endpoint")
+            throw RemoteMCPError("--url \(url.absoluteString) must be an http:// or https:// URL of an MCP endpoint")
         }
         self.url = url
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
@@ -45,7 +45,7 @@ public final class RemoteMCPEndpoint: Sendable {
                                                          connectTimeout: .seconds(10), timeout: timeout,
                                                          maxResponseBytes: 64 << 20))
         } catch {
-            throw BridgeError("cannot use --url \(url.absoluteString): \(error)")
+            throw RemoteMCPError("cannot use --url \(url.absoluteString): \(error)")
         }
     }
 
@@ -164,14 +164,14 @@ public final class RemoteMCPEndpoint: Sendable {
             messages.forEach(deliver)
         }
         if messages.isEmpty && response.status >= 400 {
-            throw BridgeError(Self.explain(status: response.status, url: url, challenge: response.headers["WWW-Authenticate"]))
+            throw RemoteMCPError(Self.explain(status: response.status, url: url, challenge: response.headers["WWW-Authenticate"]))
         }
     }
 
     /// Replays the client's `initialize` (under an id of the bridge's own) and `initialized`.
     private func reinitialize() async throws {
         guard var initialize = state.withLock({ $0.initialize }) else {
-            throw BridgeError("the remote forgot the session and the client never sent initialize to start a new one")
+            throw RemoteMCPError("the remote forgot the session and the client never sent initialize to start a new one")
         }
         initialize["id"] = "cloverdx-mcp-bridge-reinitialize"
         state.withLock { $0.sessionID = nil }
@@ -179,7 +179,7 @@ public final class RemoteMCPEndpoint: Sendable {
         try await post(initialize) { reply in answer.withLock { $0 = $0 ?? reply } }
         let reply = answer.withLock { $0 }
         guard reply?["result"] != nil else {
-            throw BridgeError("the remote refused to start a new session: \(reply?["error"]?["message"]?.stringValue ?? "no answer")")
+            throw RemoteMCPError("the remote refused to start a new session: \(reply?["error"]?["message"]?.stringValue ?? "no answer")")
         }
         try await post(JSONRPCResponse.notification("notifications/initialized", .emptyObject)) { _ in }
     }

@@ -1,4 +1,3 @@
-import MCPProtocol
 
 /// Checks a tool call's arguments against the tool's `inputSchema` before the plugin runs, as MCP asks
 /// of servers: a misspelt argument, a string where a number belongs, a missing required one or a value

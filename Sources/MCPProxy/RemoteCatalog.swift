@@ -1,5 +1,6 @@
 import Foundation
 import MCPProtocol
+import RemoteMCP
 import Synchronization
 
 /// The tools, resources and prompts of a remote MCP server (CloverDX's proxy mode,
@@ -21,8 +22,13 @@ public final class RemoteCatalog: MCPCatalog {
 
     deinit { listener.withLock { $0?.cancel() } }
 
-    struct Snapshot: Equatable {
+    /// What a proxied tool's `CatalogTool.target` holds: it is this catalog's to call.
+    public struct RemoteTool: Sendable {}
+
+    struct Snapshot {
         var tools: [JSONValue] = []
+        var catalogTools: [CatalogTool] = []
+        var toolsByName: [String: CatalogTool] = [:]
         var resources: [JSONValue] = []
         var templates: [JSONValue] = []
         var prompts: [JSONValue] = []
@@ -105,6 +111,8 @@ public final class RemoteCatalog: MCPCatalog {
     private func refresh() async throws {
         var next = Snapshot(connected: true)
         next.tools = try await listAll("tools/list", key: "tools")
+        next.catalogTools = next.tools.map { CatalogTool(definition: $0, provider: "remote", target: RemoteTool()) }
+        next.toolsByName = Dictionary(next.catalogTools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         next.resources = (try? await listAll("resources/list", key: "resources")) ?? []
         next.templates = (try? await listAll("resources/templates/list", key: "resourceTemplates")) ?? []
         next.prompts = (try? await listAll("prompts/list", key: "prompts")) ?? []
@@ -131,7 +139,7 @@ public final class RemoteCatalog: MCPCatalog {
 
     /// Sends a request and returns its result; a JSON-RPC error is thrown as that `MCPError`.
     /// Notifications of the answer (progress, logs) go to `context`, if given.
-    private func request(_ method: String, _ params: JSONValue, context: RequestContext? = nil) async throws -> JSONValue {
+    private func request(_ method: String, _ params: JSONValue, context: MCPRequestContext? = nil) async throws -> JSONValue {
         let id = RequestID.string("proxy-\(nextID.wrappingAdd(1, ordering: .relaxed).newValue)")
         var params = params
         if let token = context?.progressToken { params["_meta"] = ["progressToken": token] }
@@ -177,7 +185,7 @@ public final class RemoteCatalog: MCPCatalog {
     }
 
     /// Progress and log notifications of a forwarded call reach the caller as its own.
-    private func forward(_ notification: JSONValue, to context: RequestContext?) {
+    private func forward(_ notification: JSONValue, to context: MCPRequestContext?) {
         guard let context, let params = notification["params"] else { return }
         switch notification["method"]?.stringValue {
         case "notifications/progress":
@@ -185,7 +193,7 @@ public final class RemoteCatalog: MCPCatalog {
                 context.reportProgress(progress, total: params["total"]?.doubleValue, message: params["message"]?.stringValue)
             }
         case "notifications/message":
-            let level = params["level"]?.stringValue.flatMap { LogLevel(name: $0) } ?? .info
+            let level = params["level"]?.stringValue.flatMap { MCPLogLevel(name: $0) } ?? .info
             context.log(level, logger: params["logger"]?.stringValue, params["data"] ?? .null)
         default:
             break
@@ -194,33 +202,34 @@ public final class RemoteCatalog: MCPCatalog {
 
     // MARK: MCPCatalog
 
-    public func listTools(for client: ClientContext) -> [JSONValue] { snapshot.withLock { $0.tools } }
+    public func tools() -> [CatalogTool] { snapshot.withLock { $0.catalogTools } }
+    public func tool(named name: String) -> CatalogTool? { snapshot.withLock { $0.toolsByName[name] } }
     public func listResources(for client: ClientContext) -> [JSONValue] { snapshot.withLock { $0.resources } }
     public func listResourceTemplates(for client: ClientContext) -> [JSONValue] { snapshot.withLock { $0.templates } }
     public func listPrompts(for client: ClientContext) -> [JSONValue] { snapshot.withLock { $0.prompts } }
 
-    public func callTool(name: String, arguments: JSONValue, context: RequestContext) async throws -> JSONValue {
+    public func callTool(_ tool: CatalogTool, arguments: JSONValue, context: MCPRequestContext) async throws -> ToolCallResult {
         do {
-            return try await request("tools/call", ["name": .string(name), "arguments": arguments], context: context)
+            return ToolCallResult(try await request("tools/call", ["name": .string(tool.name), "arguments": arguments], context: context))
         } catch let error as MCPError {
             throw error
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             // The model can act on a tool error (retry later, use local tools); a protocol error it cannot.
-            return .toolError("The remote CloverDX MCP server (\(endpoint.url.absoluteString)) did not answer: \(error). Try again later; the local tools keep working.")
+            return .error("The remote CloverDX MCP server (\(endpoint.url.absoluteString)) did not answer: \(error). Try again later; the local tools keep working.")
         }
     }
 
-    public func readResource(uri: String, context: RequestContext) async throws -> JSONValue {
+    public func readResource(uri: String, context: MCPRequestContext) async throws -> JSONValue {
         try await request("resources/read", ["uri": .string(uri)], context: context)
     }
 
-    public func getPrompt(name: String, arguments: JSONValue, context: RequestContext) async throws -> JSONValue {
+    public func getPrompt(name: String, arguments: JSONValue, context: MCPRequestContext) async throws -> JSONValue {
         try await request("prompts/get", ["name": .string(name), "arguments": arguments], context: context)
     }
 
-    public func complete(_ request: JSONValue, context: RequestContext) async throws -> JSONValue {
+    public func complete(_ request: JSONValue, context: MCPRequestContext) async throws -> JSONValue {
         try await self.request("completion/complete", request, context: context)
     }
 }

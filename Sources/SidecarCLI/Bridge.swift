@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MCPBridge
+import RemoteMCP
 
 /// `cloverdx-mcp bridge`: a stdio MCP server that relays to a remote Streamable HTTP one.
 struct Bridge: AsyncParsableCommand {
@@ -41,7 +42,7 @@ struct Bridge: AsyncParsableCommand {
         do {
             diagnostics = try BridgeLog(path: logPath)
             remote = try RemoteMCPEndpoint(url: remoteURL, token: bearer, timeout: .seconds(timeout), version: CloverDXMCP.version)
-        } catch let error as BridgeError {
+        } catch let error as RemoteMCPError {
             throw CommandFailure(error.description)
         }
         diagnostics.write("cloverdx-mcp \(CloverDXMCP.version), bearer token \(bearer == nil ? "none" : "given")")

@@ -220,8 +220,9 @@ let package = Package(
         .testTarget(
             name: "MCPTransportTests",
             dependencies: [
-                "MCPTransport", "MCPProtocol", "PluginHost", "TestSupport",
+                "MCPTransport", "MCPProtocol", "PluginHost", "MCPProxy", "RemoteMCP", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

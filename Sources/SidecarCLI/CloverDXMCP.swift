@@ -19,3 +19,20 @@ public struct CloverDXMCP: AsyncParsableCommand {
         defaultSubcommand: Serve.self
     )
 }
+
+extension CloverDXMCP {
+    /// Parses the command line and runs the chosen command, as `@main` would. Called from a
+    /// `main.swift`, where `main()` resolves to ArgumentParser's synchronous entry point.
+    public static func runFromCommandLine() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -1,3 +1,3 @@
 import SidecarCLI
 
-await CloverDXMCP.main()
+await CloverDXMCP.runFromCommandLine()

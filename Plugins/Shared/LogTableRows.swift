@@ -44,11 +44,9 @@ public struct LogTableRows: Sendable {
         do {
             answer = try call.service("logs.table", .object(request))
         } catch let refused as ServiceRefused {
-            switch refused.status {
-            case cdxmcp_status(CDXMCP_INVALID_ARGUMENTS): throw ToolError.invalidArguments(refused.message)
-            case cdxmcp_status(CDXMCP_NOT_FOUND): throw LogTableUnavailable(log: log, reason: refused.message)
-            default: throw ToolError.failed("\(Self.fileName(of: log)): \(refused.message)")
-            }
+            // A log the installation does not have is not the caller's mistake: the tools say which is missing.
+            if refused.status == cdxmcp_status(CDXMCP_NOT_FOUND) { throw LogTableUnavailable(log: log, reason: refused.message) }
+            throw refused.toolError(about: refused.status == cdxmcp_status(CDXMCP_INVALID_ARGUMENTS) ? nil : Self.fileName(of: log))
         }
         let columns = (answer["columns"]?.arrayValue ?? []).map {
             Column(name: $0["name"]?.stringValue ?? "", type: $0["type"]?.stringValue ?? "")

@@ -28,8 +28,7 @@ public struct SQLRows: Sendable {
         do {
             answer = try call.service("sql.query", .object(request))
         } catch let refused as ServiceRefused {
-            if refused.status == cdxmcp_status(CDXMCP_INVALID_ARGUMENTS) { throw ToolError.invalidArguments(refused.message) }
-            throw ToolError.failed("system database: \(refused.message)")
+            throw refused.toolError(about: refused.status == cdxmcp_status(CDXMCP_INVALID_ARGUMENTS) ? nil : "system database")
         }
         let columns = (answer["columns"]?.arrayValue ?? []).map {
             Column(name: $0["name"]?.stringValue ?? "", type: $0["type"]?.stringValue ?? "")

@@ -30,24 +30,10 @@ struct LogTableService: HostService {
                                  timeout: request["timeoutMs"]?.intValue.map { .milliseconds($0) } ?? defaults.timeout)
         let query = LogTableRequest(log: kind, from: try LogServices.timestamp(request, "from"), to: try LogServices.timestamp(request, "to"),
                                     sql: sql, limits: limits)
-        let answer: LogTableAnswer
-        do {
-            answer = try await tables.query(query, progress: { progress in
+        let answer = try await serviceErrors(name) {
+            try await tables.query(query, progress: { progress in
                 context.request?.reportProgress(Double(progress.processedBytes), total: Double(progress.totalBytes))
             }, isCancelled: { context.isCancelled })
-        } catch let error as LogCatalogueError {
-            switch error.code {
-            // The catalogue's hint names its own API (list()); plugins name the log's directory instead.
-            case .unknownLog: throw ServiceError(.notFound, error.description.replacingOccurrences(of: "; list() shows the logs that exist", with: ""))
-            case .unreadable, .outsideRoot: throw ServiceError(.failed, error.description)
-            default: throw ServiceError(.invalidArguments, error.description)
-            }
-        } catch let error as SQLRejected {
-            throw ServiceError(.invalidArguments, error.description)
-        } catch let error as LogTableError {
-            throw ServiceError(error.code == .invalidQuery ? .invalidArguments : .failed, error.description)
-        } catch is CancellationError {
-            throw ServiceError(.failed, "logs.table was cancelled while loading \(kind.logID)")
         }
         return json(answer)
     }

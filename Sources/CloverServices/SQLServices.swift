@@ -20,7 +20,7 @@ enum SQLServices {
                 maxRows: Int(request["maxRows"]?.intValue ?? Int64(defaults.maxRows)),
                 maxBytes: Int(request["maxBytes"]?.intValue ?? Int64(defaults.maxBytes)),
                 timeout: request["timeoutMs"]?.intValue.map { .milliseconds($0) } ?? defaults.timeout)
-            let result = try await mapErrors { try await database.query(sql, limits: limits) }
+            let result = try await serviceErrors(name) { try await database.query(sql, limits: limits) }
             var answer: JSONValue = [
                 "columns": .array(result.columns.map { ["name": .string($0.name), "type": .string($0.type)] }),
                 "rows": .array(result.rows.map(JSONValue.array)),
@@ -38,7 +38,7 @@ enum SQLServices {
         let database: any SystemDatabase
 
         func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {
-            let tables = try await mapErrors { try await database.schema(tablePattern: request["tablePattern"]?.stringValue) }
+            let tables = try await serviceErrors(name) { try await database.schema(tablePattern: request["tablePattern"]?.stringValue) }
             return [
                 "engine": .string(database.dialect.rawValue),
                 "tables": .array(tables.map { table in
@@ -50,17 +50,6 @@ enum SQLServices {
                     ]
                 }),
             ]
-        }
-    }
-
-    /// A refused statement is the caller's to fix; database failures are reported as failures.
-    static func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as SQLRejected {
-            throw ServiceError(.invalidArguments, error.description)
-        } catch let error as SystemDatabaseError {
-            throw ServiceError(error.code == .notFound ? .notFound : .failed, error.description)
         }
     }
 }

@@ -63,8 +63,7 @@ public struct LogCatalogue: Sendable {
             let found = directory.flatMap { scan($0, classify: isTomcat ? LogFileName.inTomcatLogs : LogFileName.inCloverLogs,
                                                  only: name, withTimes: withTimes).first }
             guard let found else {
-                throw LogCatalogueError(.unknownLog, "no files for log \"\(name)\" in \(directory ?? "(no \(isTomcat ? "Tomcat" : "cloverlogs") directory configured)"); "
-                    + "list() shows the logs that exist")
+                throw LogCatalogueError(.unknownLog, "no files for log \"\(name)\" in \(directory ?? "(no \(isTomcat ? "Tomcat" : "cloverlogs") directory configured)")")
             }
             return found
         }

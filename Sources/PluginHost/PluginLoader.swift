@@ -45,7 +45,7 @@ public final class LoadedPlugin: Sendable {
 }
 
 /// Finds, checks and opens plugin libraries. Libraries stay loaded for the life of the process:
-/// unloading Swift code crashes later, so "disable" only unregisters (DESIGN.md principle 4).
+/// unloading Swift code crashes later, so "disable" only unregisters (docs/ARCHITECTURE.md, "Plugins").
 public struct PluginLoader: Sendable {
     /// Folders searched for `library` names, in order (plugins.json's folder is tried first).
     public var searchDirectories: [URL]

@@ -110,4 +110,15 @@ public struct ServiceRefused: Error, CustomStringConvertible {
     public let status: Int32
     public let message: String
     public var description: String { message }
+
+    /// The tool error a model acts on, the one translation of a refusal: an argument error when the
+    /// request was wrong or named something that does not exist, a failure otherwise (no grant,
+    /// unreadable data, a database that fails). `subject` (a log, "system database") prefixes the message.
+    public func toolError(about subject: String? = nil) -> ToolError {
+        let text = subject.map { "\($0): \(message)" } ?? message
+        switch status {
+        case cdxmcp_status(CDXMCP_INVALID_ARGUMENTS), cdxmcp_status(CDXMCP_NOT_FOUND): return .invalidArguments(text)
+        default: return .failed(text)
+        }
+    }
 }

@@ -4,7 +4,7 @@ import MCPProtocol
 import Synchronization
 
 /// A Streamable HTTP MCP server as one client sees it: the session the remote minted at
-/// `initialize`, the revision it negotiated, and the headers each revision expects (PROTOCOL.md §6).
+/// `initialize`, the revision it negotiated, and the headers each revision expects (docs/PROTOCOL.md, "Streamable HTTP").
 ///
 /// Each message is one POST; an SSE answer is read as it arrives, so progress, logs and requests
 /// the server sends during a call are delivered at once. `listen` holds the session's GET stream
@@ -191,7 +191,7 @@ public final class RemoteMCPEndpoint: Sendable {
     }
 
 
-    /// Header values that are not plain printable ASCII travel base64-encoded (PROTOCOL.md §6).
+    /// Header values that are not plain printable ASCII travel base64-encoded (docs/PROTOCOL.md, "Streamable HTTP").
     static func headerValue(_ value: String) -> String {
         let plain = value.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F }
             && value.trimmingCharacters(in: .whitespaces) == value && !value.hasPrefix("=?")

@@ -1,5 +1,5 @@
 
-/// Which tools the operator lets clients see and call (DOMAIN.md §8): `clover.mcp.read.only` keeps
+/// Which tools the operator lets clients see and call (docs/CLOVERDX.md, "Tool governance"): `clover.mcp.read.only` keeps
 /// only tools annotated `readOnlyHint: true`, and `clover.mcp.tools.individual.enabled|disabled` name
 /// single tools. Individual settings win over read-only, as in CloverDX.
 public struct ToolGovernance: Sendable, Equatable {

@@ -35,7 +35,7 @@ public struct MCPError: Error, Sendable, Equatable, CustomStringConvertible {
         )
     }
 
-    /// The HTTP status a 2026-07-28 response carries for this error (PROTOCOL.md §3).
+    /// The HTTP status a 2026-07-28 response carries for this error (docs/PROTOCOL.md, "Error codes and their HTTP status").
     public var modernHTTPStatus: Int {
         switch code {
         case -32601: return 404

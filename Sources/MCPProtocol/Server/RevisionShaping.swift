@@ -1,4 +1,4 @@
-/// Removes what a client's revision does not know from the objects we send (PROTOCOL.md §8):
+/// Removes what a client's revision does not know from the objects we send (docs/PROTOCOL.md, "Result shaping per revision"):
 /// older clients may reject fields and content types they have never seen.
 enum RevisionShaping {
     /// A Tool object as `revision` defines it.

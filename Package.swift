@@ -47,7 +47,7 @@ let package = Package(
         // JSON-RPC 2.0 and the MCP protocol for every revision: the dispatcher, the server, the one tool gate; no I/O.
         .target(
             name: "MCPProtocol",
-            dependencies: ["JSON", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["JSON", "HostConfiguration", .product(name: "Logging", package: "swift-log")]
         ),
         // Streamable HTTP (Hummingbird) and stdio in front of MCPProtocol.
         .target(
@@ -90,7 +90,7 @@ let package = Package(
             name: "PluginHost",
             dependencies: [
                 "CloverMCPPluginABI",
-                "MCPProtocol",
+                "MCPProtocol", "HostConfiguration",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

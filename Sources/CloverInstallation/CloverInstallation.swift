@@ -55,19 +55,6 @@ public struct CloverInstallation: Sendable {
         public var rateLimitMilliseconds: Int
     }
 
-    /// Configuration keys beyond CloverDX's own that say where things are when the defaults do not fit.
-    public enum Key {
-        public static let home = "clover.home"
-        public static let loggingDir = "logging.dir"
-        public static let graphLogsPath = "graph.logs_path"
-        public static let sandboxesHome = "sandboxes.home"
-        public static let serverLogs = "clover.mcp.sidecar.logs.dir"
-        public static let tomcatLogs = "clover.mcp.sidecar.tomcat.logs.dir"
-        public static let restURL = "clover.mcp.sidecar.rest.url"
-        public static let restUser = "clover.mcp.sidecar.rest.user"
-        public static let restPassword = "clover.mcp.sidecar.rest.password"
-        public static let timeZone = "clover.mcp.sidecar.timezone"
-    }
 
     /// Works out the installation from the configuration. `configurationFile` is the clover.properties
     /// that was read, if any: a `<home>/conf/clover.properties` also tells where the home is.
@@ -76,33 +63,33 @@ public struct CloverInstallation: Sendable {
         let values = PlaceholderResolver(configuration: configuration, environment: environment)
         func directory(_ key: String) -> URL? { values[key].map { URL(fileURLWithPath: $0).standardizedFileURL } }
 
-        var home = directory(Key.home)
+        var home = directory(ConfigKey.cloverHome)
         if home == nil, let file = configurationFile, file.deletingLastPathComponent().lastPathComponent == "conf" {
             home = file.deletingLastPathComponent().deletingLastPathComponent().standardizedFileURL
         }
-        let loggingDir = directory(Key.loggingDir) ?? home
-        let serverLogs = directory(Key.serverLogs) ?? loggingDir?.appendingPathComponent("cloverlogs")
+        let loggingDir = directory(ConfigKey.loggingDir) ?? home
+        let serverLogs = directory(ConfigKey.serverLogsDir) ?? loggingDir?.appendingPathComponent("cloverlogs")
         let catalina = environment["CATALINA_HOME"].map { URL(fileURLWithPath: $0).appendingPathComponent("logs") }
-        let tomcatLogs = directory(Key.tomcatLogs) ?? home.map { $0.appendingPathComponent("tomcatlogs") }
+        let tomcatLogs = directory(ConfigKey.tomcatLogsDir) ?? home.map { $0.appendingPathComponent("tomcatlogs") }
             .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil } ?? catalina
-        let jobLogs = directory(Key.graphLogsPath) ?? serverLogs?.appendingPathComponent("graph")
-        let sandboxes = directory(Key.sandboxesHome) ?? home?.appendingPathComponent("sandboxes")
+        let jobLogs = directory(ConfigKey.graphLogsPath) ?? serverLogs?.appendingPathComponent("graph")
+        let sandboxes = directory(ConfigKey.sandboxesHome) ?? home?.appendingPathComponent("sandboxes")
 
-        let database = values["jdbc.url"].map {
-            SystemDatabaseSettings(jdbcURL: $0, username: values["jdbc.username"], password: values["jdbc.password"])
+        let database = values[ConfigKey.jdbcURL].map {
+            SystemDatabaseSettings(jdbcURL: $0, username: values[ConfigKey.jdbcUser], password: values[ConfigKey.jdbcPassword])
         }
-        let rest = values[Key.restURL].flatMap(URL.init(string:)).map {
-            RESTSettings(baseURL: $0, username: values[Key.restUser], password: values[Key.restPassword])
+        let rest = values[ConfigKey.restURL].flatMap(URL.init(string:)).map {
+            RESTSettings(baseURL: $0, username: values[ConfigKey.restUser], password: values[ConfigKey.restPassword])
         }
-        let rateLimit = values["clover.mcp.customer.portal.rate.limit"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 60_000
+        let rateLimit = values[ConfigKey.portalRateLimitMs].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 60_000
         let portal = SupportPortalSettings(
-            apiURL: values["clover.mcp.customer.portal.api.url"].flatMap(URL.init(string:)),
-            email: values["clover.mcp.support.email"].flatMap { $0.isEmpty ? nil : $0 },
+            apiURL: values[ConfigKey.portalURL].flatMap(URL.init(string:)),
+            email: values[ConfigKey.supportEmail].flatMap { $0.isEmpty ? nil : $0 },
             rateLimitMilliseconds: rateLimit)
         var installation = CloverInstallation(home: home, serverLogs: serverLogs, tomcatLogs: tomcatLogs, jobLogs: jobLogs,
                                               sandboxes: sandboxes, systemDatabase: database, restAPI: rest, supportPortal: portal,
                                               nodeID: values["cluster.node.id"] ?? "node01")
-        if let zone = values[Key.timeZone].flatMap(Self.timeZone(named:)) { installation.timeZone = zone }
+        if let zone = values[ConfigKey.timeZone].flatMap(Self.timeZone(named:)) { installation.timeZone = zone }
         return installation
     }
 

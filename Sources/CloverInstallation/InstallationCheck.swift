@@ -1,3 +1,4 @@
+import HostConfiguration
 import Foundation
 
 /// One line of `cloverdx-mcp doctor`: what was looked for, what was found, and the fix if it is missing.
@@ -39,7 +40,7 @@ extension CloverInstallation {
         func count(_ url: URL, _ suffix: String) -> Int {
             ((try? fileManager.contentsOfDirectory(atPath: url.path)) ?? []).filter { $0.hasSuffix(suffix) }.count
         }
-        folder("server logs", serverLogs, key: Key.serverLogs) { url in
+        folder("server logs", serverLogs, key: ConfigKey.serverLogsDir) { url in
             let logs = count(url, ".log") + count(url, ".log.gz")
             return logs == 0 ? nil : "\(url.path) (\(logs) log files)"
         }
@@ -48,9 +49,9 @@ extension CloverInstallation {
             findings.append(.init(subject: "all.log", status: .warning, detail: "no all.log in \(serverLogs.path)",
                                   fix: "check that this is the server's cloverlogs folder (logging.dir/cloverlogs)"))
         }
-        folder("Tomcat logs", tomcatLogs, key: Key.tomcatLogs) { url in "\(url.path) (\(count(url, ".txt")) access logs)" }
-        folder("job run logs", jobLogs, key: Key.graphLogsPath) { url in "\(url.path) (\(count(url, ".log")) run logs)" }
-        folder("sandboxes", sandboxes, key: Key.sandboxesHome) { url in
+        folder("Tomcat logs", tomcatLogs, key: ConfigKey.tomcatLogsDir) { url in "\(url.path) (\(count(url, ".txt")) access logs)" }
+        folder("job run logs", jobLogs, key: ConfigKey.graphLogsPath) { url in "\(url.path) (\(count(url, ".log")) run logs)" }
+        folder("sandboxes", sandboxes, key: ConfigKey.sandboxesHome) { url in
             "\(url.path) (\(((try? fileManager.contentsOfDirectory(atPath: url.path)) ?? []).count) sandboxes)"
         }
         if let database = systemDatabase {
@@ -71,7 +72,7 @@ extension CloverInstallation {
             findings.append(.init(subject: "REST API", status: .ok, detail: rest.baseURL.absoluteString, fix: ""))
         } else {
             findings.append(.init(subject: "REST API", status: .warning, detail: "not configured; job data comes from the system database",
-                                  fix: "set \(Key.restURL) (e.g. http://localhost:8080/clover) and \(Key.restUser)/\(Key.restPassword)"))
+                                  fix: "set \(ConfigKey.restURL) (e.g. http://localhost:8080/clover) and \(ConfigKey.restUser)/\(ConfigKey.restPassword)"))
         }
         return findings
     }

@@ -25,7 +25,7 @@ public struct CloverHostServices: Sendable {
     /// - Parameter configuration: the host's configuration, for "config.effective" and the sandbox file filters.
     public init(installation: CloverInstallation, configuration: HostConfiguration = HostConfiguration(), version: String, logger: Logger) {
         var services: [any HostService] = [InstallationInfoService(installation: installation)]
-        let privateKeys = PrivateProperties(listed: configuration[PrivateProperties.configurationKey])
+        let privateKeys = PrivateProperties(listed: configuration[ConfigKey.privateProperties])
         services.append(ConfigurationService(configuration: configuration, privateKeys: privateKeys))
         services.append(HostInfoService(version: version, started: Date(), plugins: plugins))
         var problems: [String] = []

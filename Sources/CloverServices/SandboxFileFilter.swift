@@ -5,8 +5,6 @@ import PluginHost
 /// lists of wildcards on the sandbox-relative path (case-insensitive, `*` crosses `/`). A file is
 /// readable when some allowed pattern matches (or none is set) and no denied pattern does: deny wins.
 struct SandboxFileFilter: Sendable {
-    static let allowedKey = "clover.mcp.sandbox.allowedFiles"
-    static let deniedKey = "clover.mcp.sandbox.deniedFiles"
 
     let allowed: [WildcardPattern]
     let denied: [WildcardPattern]
@@ -19,17 +17,17 @@ struct SandboxFileFilter: Sendable {
     /// The filter the configuration sets. `CLOVER_MCP_SANDBOX_DENIEDFILES` arrives lower-cased, so that
     /// spelling of the key counts too.
     init(configuration: HostConfiguration) {
-        self.init(allowed: configuration[Self.allowedKey] ?? configuration[Self.allowedKey.lowercased()],
-                  denied: configuration[Self.deniedKey] ?? configuration[Self.deniedKey.lowercased()])
+        self.init(allowed: configuration[ConfigKey.sandboxAllowedFiles] ?? configuration[ConfigKey.sandboxAllowedFiles.lowercased()],
+                  denied: configuration[ConfigKey.sandboxDeniedFiles] ?? configuration[ConfigKey.sandboxDeniedFiles.lowercased()])
     }
 
     /// Why `path` (sandbox-relative, `/`-separated) may not be read, or nil when it may.
     func refusal(_ path: String) -> String? {
         if let pattern = denied.first(where: { $0.matches(path) }) {
-            return "\(path) is hidden from MCP: \(Self.deniedKey) matches it (\(pattern))"
+            return "\(path) is hidden from MCP: \(ConfigKey.sandboxDeniedFiles) matches it (\(pattern))"
         }
         if !allowed.isEmpty, !allowed.contains(where: { $0.matches(path) }) {
-            return "\(path) is hidden from MCP: it matches none of \(Self.allowedKey) (\(allowed.map(\.text).joined(separator: ", ")))"
+            return "\(path) is hidden from MCP: it matches none of \(ConfigKey.sandboxAllowedFiles) (\(allowed.map(\.text).joined(separator: ", ")))"
         }
         return nil
     }

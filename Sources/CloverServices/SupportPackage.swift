@@ -39,7 +39,7 @@ struct SupportPackage: Sendable {
 
     /// `key=value` lines, private keys (CloverDX's private.properties rule) as *****.
     private func maskedConfiguration() -> [UInt8] {
-        let privateKeys = PrivateProperties(listed: configuration[PrivateProperties.configurationKey])
+        let privateKeys = PrivateProperties(listed: configuration[ConfigKey.privateProperties])
         let lines = configuration.values.keys.sorted().map { "\($0)=\(privateKeys.shown($0, configuration.values[$0] ?? ""))" }
         return Array((lines.joined(separator: "\n") + "\n").utf8)
     }

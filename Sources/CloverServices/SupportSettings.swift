@@ -6,12 +6,6 @@ import Logging
 
 /// Where support reports go and how: the portal from CloverDX's keys, the outbox and pacing from ours.
 struct SupportSettings {
-    static let outboxKey = "clover.mcp.sidecar.support.outbox.dir"
-    static let tokenKey = "clover.mcp.customer.portal.api.token"
-    static let retryKey = "clover.mcp.sidecar.support.retry.ms"
-    static let timeoutKey = "clover.mcp.sidecar.support.timeout.ms"
-    static let packageCapKey = "clover.mcp.sidecar.support.package.max.bytes"
-    static let mailFromKey = "clover.mcp.sidecar.support.email.from"
 
     let portal: CloverInstallation.SupportPortalSettings
     let outbox: URL
@@ -26,7 +20,7 @@ struct SupportSettings {
         portal = installation.supportPortal
         self.installation = installation
         self.configuration = configuration
-        if let folder = configuration[Self.outboxKey], !folder.isEmpty {
+        if let folder = configuration[ConfigKey.supportOutboxDir], !folder.isEmpty {
             outbox = URL(fileURLWithPath: folder)
         } else if let home = installation.home {
             outbox = home.appendingPathComponent("mcp-outbox")
@@ -35,10 +29,12 @@ struct SupportSettings {
                 ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/state")
             outbox = state.appendingPathComponent("cloverdx-mcp/outbox")
         }
-        token = configuration[Self.tokenKey].flatMap { $0.isEmpty ? nil : $0 }
-        retryBaseMs = try configuration.int(Self.retryKey, default: 30_000, range: 10...3_600_000)
-        timeoutMs = try configuration.int(Self.timeoutKey, default: 30_000, range: 100...600_000)
-        packageCapBytes = try configuration.int(Self.packageCapKey, default: 50 << 20, range: 4096...(1 << 30))
+        token = configuration[ConfigKey.portalToken].flatMap { $0.isEmpty ? nil : $0 }
+        retryBaseMs = try configuration.int(ConfigKey.supportRetryMs, default: 30_000, range: 10...3_600_000)
+        timeoutMs = try configuration.int(ConfigKey.supportTimeoutMs, default: 30_000, range: 100...600_000)
+        packageCapBytes = try configuration.int(ConfigKey.supportPackageMaxBytes, default: 50 << 20, range: 4096...(1 << 30))
+        // The installation reads the rate limit leniently; a value that is not a number is refused here, by name.
+        _ = try configuration.int(ConfigKey.portalRateLimitMs, default: 60_000, range: 0...86_400_000)
     }
 
     /// The support package builder: server and Tomcat logs, kept in the outbox's `packages` folder.
@@ -77,14 +73,14 @@ struct SupportSettings {
     /// E-mail through CloverDX's SMTP settings (`email.smtp.host`, `.port`, `.username`, `.password`;
     /// port 465 means implicit TLS, others STARTTLS when offered).
     private func mail(to recipient: String) throws -> MailDelivery {
-        guard let host = configuration["email.smtp.host"], !host.isEmpty else {
+        guard let host = configuration[ConfigKey.smtpHost], !host.isEmpty else {
             throw Invalid(description: "clover.mcp.support.email is set but CloverDX's email.smtp.host is not")
         }
-        let port = try configuration.int("email.smtp.port", default: 25, range: 1...65_535)
-        let user = configuration["email.smtp.username"].flatMap { $0.isEmpty ? nil : $0 }
-        let sender = configuration[Self.mailFromKey] ?? user.map { $0.contains("@") ? $0 : "\($0)@\(host)" } ?? "cloverdx-mcp@\(host)"
+        let port = try configuration.int(ConfigKey.smtpPort, default: 25, range: 1...65_535)
+        let user = configuration[ConfigKey.smtpUser].flatMap { $0.isEmpty ? nil : $0 }
+        let sender = configuration[ConfigKey.supportEmailFrom] ?? user.map { $0.contains("@") ? $0 : "\($0)@\(host)" } ?? "cloverdx-mcp@\(host)"
         let mailer = SMTPMailer(url: "\(port == 465 ? "smtps" : "smtp")://\(host):\(port)", username: user,
-                                password: configuration["email.smtp.password"], from: sender, timeout: .milliseconds(timeoutMs))
+                                password: configuration[ConfigKey.smtpPassword], from: sender, timeout: .milliseconds(timeoutMs))
         return MailDelivery(recipient: recipient, mailer: mailer)
     }
 }

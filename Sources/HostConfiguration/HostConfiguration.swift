@@ -101,11 +101,13 @@ public struct HostConfiguration: Sendable {
     }
 }
 
-/// The configuration keys the host reads, with their defaults; the README's table lists them.
+/// Every configuration key the host reads, in one place; the README's table gives each one's
+/// default and meaning. CloverDX's own keys keep their names; ours are under `clover.mcp.sidecar.`.
+/// Read them through `HostConfiguration.int`, `bool` and `list`, whose errors name the key.
 public enum ConfigKey {
+    // MARK: MCP on and off, HTTP
     /// CloverDX's master switch for MCP.
     public static let enabled = "clover.mcp.enabled"
-    public static let anonymousAccess = "clover.mcp.anonymous.access.enabled"
     /// `HOST:PORT` the HTTP transport binds (default 127.0.0.1:8765).
     public static let httpListen = "clover.mcp.sidecar.http.listen"
     /// The MCP endpoint path (default /mcp; /clover/mcp/mcp is always answered too).
@@ -114,10 +116,92 @@ public enum ConfigKey {
     public static let maxBodyBytes = "clover.mcp.sidecar.http.max.body.bytes"
     /// Comma list of browser origins allowed to call the endpoint.
     public static let allowedOrigins = "clover.mcp.sidecar.http.allowed.origins"
+    /// Allows binding a non-loopback address while authentication is not configured.
+    public static let allowUnauthenticatedRemote = "clover.mcp.sidecar.allow.unauthenticated.remote"
+    /// PEM certificate chain and private key: serve HTTPS.
+    public static let tlsCertificateFile = "clover.mcp.sidecar.tls.cert.file"
+    public static let tlsKeyFile = "clover.mcp.sidecar.tls.key.file"
+
+    // MARK: Host
     /// Per-call plugin timeout, milliseconds.
     public static let pluginTimeoutMs = "clover.mcp.sidecar.plugin.timeout.ms"
     /// Items per page in tools/list and the other lists.
     public static let pageSize = "clover.mcp.sidecar.page.size"
-    /// Allows binding a non-loopback address while authentication is not configured.
-    public static let allowUnauthenticatedRemote = "clover.mcp.sidecar.allow.unauthenticated.remote"
+    /// stderr log level.
+    public static let logLevel = "clover.mcp.sidecar.log.level"
+    /// The plugin set.
+    public static let pluginsFile = "clover.mcp.sidecar.plugins.file"
+    /// CloverDX's list of further keys whose values are never shown.
+    public static let privateProperties = "private.properties"
+
+    // MARK: Tool governance
+    /// `true` keeps only tools annotated `readOnlyHint: true`.
+    public static let readOnly = "clover.mcp.read.only"
+    /// Exact tool names switched on (even in read-only mode) or off.
+    public static let toolsEnabled = "clover.mcp.tools.individual.enabled"
+    public static let toolsDisabled = "clover.mcp.tools.individual.disabled"
+
+    // MARK: The installation
+    public static let cloverHome = "clover.home"
+    public static let loggingDir = "logging.dir"
+    public static let graphLogsPath = "graph.logs_path"
+    public static let sandboxesHome = "sandboxes.home"
+    /// Where the sidecar sees the server logs and Tomcat's, when the defaults do not fit.
+    public static let serverLogsDir = "clover.mcp.sidecar.logs.dir"
+    public static let tomcatLogsDir = "clover.mcp.sidecar.tomcat.logs.dir"
+    public static let timeZone = "clover.mcp.sidecar.timezone"
+    public static let jdbcURL = "jdbc.url"
+    public static let jdbcUser = "jdbc.username"
+    public static let jdbcPassword = "jdbc.password"
+    public static let restURL = "clover.mcp.sidecar.rest.url"
+    public static let restUser = "clover.mcp.sidecar.rest.user"
+    public static let restPassword = "clover.mcp.sidecar.rest.password"
+    /// CloverDX 7.6's sandbox file filters (comma lists of wildcards).
+    public static let sandboxAllowedFiles = "clover.mcp.sandbox.allowedFiles"
+    public static let sandboxDeniedFiles = "clover.mcp.sandbox.deniedFiles"
+
+    // MARK: Support reports
+    public static let portalURL = "clover.mcp.customer.portal.api.url"
+    public static let portalToken = "clover.mcp.customer.portal.api.token"
+    public static let portalRateLimitMs = "clover.mcp.customer.portal.rate.limit"
+    public static let supportEmail = "clover.mcp.support.email"
+    public static let supportEmailFrom = "clover.mcp.sidecar.support.email.from"
+    public static let supportOutboxDir = "clover.mcp.sidecar.support.outbox.dir"
+    public static let supportRetryMs = "clover.mcp.sidecar.support.retry.ms"
+    public static let supportTimeoutMs = "clover.mcp.sidecar.support.timeout.ms"
+    public static let supportPackageMaxBytes = "clover.mcp.sidecar.support.package.max.bytes"
+    /// CloverDX's own SMTP settings, which report e-mails use.
+    public static let smtpHost = "email.smtp.host"
+    public static let smtpPort = "email.smtp.port"
+    public static let smtpUser = "email.smtp.username"
+    public static let smtpPassword = "email.smtp.password"
+
+    // MARK: Proxy mode
+    public static let remoteEnabled = "clover.mcp.remote.enabled"
+    public static let remoteURL = "clover.mcp.remote.url"
+    public static let remoteUser = "clover.mcp.remote.user"
+    public static let remotePassword = "clover.mcp.remote.password"
+
+    // MARK: Authentication
+    /// The prefix every OAuth key shares.
+    public static let oauthPrefix = "clover.mcp.oauth."
+    public static let anonymousAccess = "clover.mcp.anonymous.access.enabled"
+    public static let anonymousUser = "clover.mcp.anonymous.user"
+    public static let anonymousScopes = "clover.mcp.anonymous.scopes"
+    public static let oauthIssuer = "clover.mcp.oauth.issuer"
+    public static let oauthResource = "clover.mcp.oauth.resource"
+    public static let oauthResourceName = "clover.mcp.oauth.resource.name"
+    public static let oauthAudience = "clover.mcp.oauth.audience"
+    public static let oauthJWKSURL = "clover.mcp.oauth.jwks.url"
+    public static let oauthIntrospectionURL = "clover.mcp.oauth.introspection.url"
+    public static let oauthClientID = "clover.mcp.oauth.client.id"
+    public static let oauthClientSecret = "clover.mcp.oauth.client.secret"
+    public static let oauthRequiredScopes = "clover.mcp.oauth.scopes.required"
+    public static let oauthSupportedScopes = "clover.mcp.oauth.scopes.supported"
+    public static let oauthAlgorithms = "clover.mcp.oauth.jwt.algorithms"
+    public static let oauthTokenTypes = "clover.mcp.oauth.jwt.types"
+    public static let oauthClockSkewSeconds = "clover.mcp.oauth.clock.skew.seconds"
+    public static let oauthJWKSRefreshSeconds = "clover.mcp.oauth.jwks.refresh.min.seconds"
+    public static let oauthIntrospectionCacheSeconds = "clover.mcp.oauth.introspection.cache.seconds"
+    public static let oauthCAFile = "clover.mcp.oauth.ca.file"
 }

@@ -1,3 +1,4 @@
+import HostConfiguration
 import Crypto
 import CurlHTTP
 import Foundation
@@ -44,7 +45,7 @@ public final class IntrospectionValidator: TokenValidator {
             throw .unavailable("the token introspection endpoint cannot be reached (\(error)); try again later")
         }
         guard response.status == 200 else {
-            let hint = [401, 403].contains(response.status) ? ": check \(AuthConfigKey.clientID) and \(AuthConfigKey.clientSecret)" : ""
+            let hint = [401, 403].contains(response.status) ? ": check \(ConfigKey.oauthClientID) and \(ConfigKey.oauthClientSecret)" : ""
             throw .unavailable("the token introspection endpoint answered HTTP \(response.status)\(hint)")
         }
         guard let answer = try? JSONValue.parse(response.body), answer.objectValue != nil else {

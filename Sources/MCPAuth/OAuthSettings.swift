@@ -1,28 +1,6 @@
 import Foundation
 import HostConfiguration
 
-/// The configuration keys of authentication; the README's configuration table lists them.
-public enum AuthConfigKey {
-    public static let issuer = "clover.mcp.oauth.issuer"
-    public static let resource = "clover.mcp.oauth.resource"
-    public static let resourceName = "clover.mcp.oauth.resource.name"
-    public static let audience = "clover.mcp.oauth.audience"
-    public static let jwksURL = "clover.mcp.oauth.jwks.url"
-    public static let introspectionURL = "clover.mcp.oauth.introspection.url"
-    public static let clientID = "clover.mcp.oauth.client.id"
-    public static let clientSecret = "clover.mcp.oauth.client.secret"
-    public static let requiredScopes = "clover.mcp.oauth.scopes.required"
-    public static let supportedScopes = "clover.mcp.oauth.scopes.supported"
-    public static let algorithms = "clover.mcp.oauth.jwt.algorithms"
-    public static let tokenTypes = "clover.mcp.oauth.jwt.types"
-    public static let clockSkewSeconds = "clover.mcp.oauth.clock.skew.seconds"
-    public static let jwksRefreshSeconds = "clover.mcp.oauth.jwks.refresh.min.seconds"
-    public static let introspectionCacheSeconds = "clover.mcp.oauth.introspection.cache.seconds"
-    public static let caFile = "clover.mcp.oauth.ca.file"
-    public static let anonymousAccess = "clover.mcp.anonymous.access.enabled"
-    public static let anonymousUser = "clover.mcp.anonymous.user"
-    public static let anonymousScopes = "clover.mcp.anonymous.scopes"
-}
 
 /// How the HTTP transport decides who is calling.
 public enum AccessMode: Sendable {
@@ -34,25 +12,25 @@ public enum AccessMode: Sendable {
     /// Reads the mode from the configuration. Without `clover.mcp.oauth.issuer` the server is
     /// anonymous (as CloverDX with `clover.mcp.anonymous.access.enabled=true`), unless that key says false.
     public static func load(_ configuration: HostConfiguration) throws -> AccessMode {
-        let user = configuration[AuthConfigKey.anonymousUser]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let user = configuration[ConfigKey.anonymousUser]?.trimmingCharacters(in: .whitespaces) ?? ""
         let anonymousUser = user.isEmpty ? "clover" : user
-        let oauthKeys = configuration.values.keys.filter { $0.hasPrefix("clover.mcp.oauth.") }.sorted()
-        guard let issuer = configuration[AuthConfigKey.issuer]?.trimmingCharacters(in: .whitespaces), !issuer.isEmpty else {
+        let oauthKeys = configuration.values.keys.filter { $0.hasPrefix(ConfigKey.oauthPrefix) }.sorted()
+        guard let issuer = configuration[ConfigKey.oauthIssuer]?.trimmingCharacters(in: .whitespaces), !issuer.isEmpty else {
             if let key = oauthKeys.first {
-                throw HostConfiguration.Invalid(description: "\(key) is set but \(AuthConfigKey.issuer) is not: set the authorization server's issuer URL to turn OAuth on")
+                throw HostConfiguration.Invalid(description: "\(key) is set but \(ConfigKey.oauthIssuer) is not: set the authorization server's issuer URL to turn OAuth on")
             }
-            guard try configuration.bool(AuthConfigKey.anonymousAccess, default: true) else {
+            guard try configuration.bool(ConfigKey.anonymousAccess, default: true) else {
                 throw HostConfiguration.Invalid(description: """
-                    \(AuthConfigKey.anonymousAccess)=false but no authorization server is configured: set \(AuthConfigKey.issuer) \
-                    and \(AuthConfigKey.resource) (see the README, "Authentication"), or allow anonymous access
+                    \(ConfigKey.anonymousAccess)=false but no authorization server is configured: set \(ConfigKey.oauthIssuer) \
+                    and \(ConfigKey.oauthResource) (see the README, "Authentication"), or allow anonymous access
                     """)
             }
             return .anonymousOnly(user: anonymousUser)
         }
         var settings = try OAuthSettings(configuration, issuer: issuer)
-        if try configuration.bool(AuthConfigKey.anonymousAccess, default: false) {
+        if try configuration.bool(ConfigKey.anonymousAccess, default: false) {
             settings.anonymousUser = anonymousUser
-            settings.anonymousScopes = Set(configuration.list(AuthConfigKey.anonymousScopes))
+            settings.anonymousScopes = Set(configuration.list(ConfigKey.anonymousScopes))
         }
         return .oauth(settings)
     }
@@ -122,39 +100,39 @@ public struct OAuthSettings: Sendable {
             }
             return url
         }
-        _ = try url(AuthConfigKey.issuer)
-        guard let resourceURL = try url(AuthConfigKey.resource) else {
+        _ = try url(ConfigKey.oauthIssuer)
+        guard let resourceURL = try url(ConfigKey.oauthResource) else {
             throw HostConfiguration.Invalid(description: """
-                \(AuthConfigKey.resource) is required with OAuth: the URL clients use for this endpoint, e.g. \
+                \(ConfigKey.oauthResource) is required with OAuth: the URL clients use for this endpoint, e.g. \
                 https://mcp.example.com/mcp (tokens must be issued for it)
                 """)
         }
         let resource = Self.canonical(resourceURL)
-        let audiences = configuration.list(AuthConfigKey.audience)
-        self.init(issuer: issuer, resource: resource, audiences: audiences.isEmpty ? nil : Set(audiences), jwksURL: try url(AuthConfigKey.jwksURL))
+        let audiences = configuration.list(ConfigKey.oauthAudience)
+        self.init(issuer: issuer, resource: resource, audiences: audiences.isEmpty ? nil : Set(audiences), jwksURL: try url(ConfigKey.oauthJWKSURL))
         audiencesConfigured = !audiences.isEmpty
-        resourceName = configuration[AuthConfigKey.resourceName] ?? resourceName
-        introspectionURL = try url(AuthConfigKey.introspectionURL)
-        clientID = configuration[AuthConfigKey.clientID]
-        clientSecret = configuration[AuthConfigKey.clientSecret]
+        resourceName = configuration[ConfigKey.oauthResourceName] ?? resourceName
+        introspectionURL = try url(ConfigKey.oauthIntrospectionURL)
+        clientID = configuration[ConfigKey.oauthClientID]
+        clientSecret = configuration[ConfigKey.oauthClientSecret]
         if introspectionURL != nil, clientID == nil || clientSecret == nil {
-            throw HostConfiguration.Invalid(description: "\(AuthConfigKey.introspectionURL) needs \(AuthConfigKey.clientID) and \(AuthConfigKey.clientSecret) (this server's credentials at the authorization server)")
+            throw HostConfiguration.Invalid(description: "\(ConfigKey.oauthIntrospectionURL) needs \(ConfigKey.oauthClientID) and \(ConfigKey.oauthClientSecret) (this server's credentials at the authorization server)")
         }
-        requiredScopes = configuration.list(AuthConfigKey.requiredScopes)
-        supportedScopes = configuration.list(AuthConfigKey.supportedScopes)
-        let algorithmList = configuration.list(AuthConfigKey.algorithms)
+        requiredScopes = configuration.list(ConfigKey.oauthRequiredScopes)
+        supportedScopes = configuration.list(ConfigKey.oauthSupportedScopes)
+        let algorithmList = configuration.list(ConfigKey.oauthAlgorithms)
         if !algorithmList.isEmpty {
             if let bad = algorithmList.first(where: { Self.forbiddenAlgorithms.contains($0) || !Self.defaultAlgorithms.contains($0) }) {
-                throw HostConfiguration.Invalid(description: "\(AuthConfigKey.algorithms): \(bad) is not accepted; choose from \(Self.defaultAlgorithms.joined(separator: ", "))")
+                throw HostConfiguration.Invalid(description: "\(ConfigKey.oauthAlgorithms): \(bad) is not accepted; choose from \(Self.defaultAlgorithms.joined(separator: ", "))")
             }
             algorithms = Set(algorithmList)
         }
-        let types = configuration.list(AuthConfigKey.tokenTypes)
+        let types = configuration.list(ConfigKey.oauthTokenTypes)
         if !types.isEmpty { tokenTypes = Set(types.map { $0.lowercased() }) }
-        clockSkew = .seconds(try configuration.int(AuthConfigKey.clockSkewSeconds, default: 60, range: 0...300))
-        jwksRefreshInterval = .seconds(try configuration.int(AuthConfigKey.jwksRefreshSeconds, default: 30, range: 0...86_400))
-        introspectionCacheTime = .seconds(try configuration.int(AuthConfigKey.introspectionCacheSeconds, default: 60, range: 0...3600))
-        caFile = configuration[AuthConfigKey.caFile]
+        clockSkew = .seconds(try configuration.int(ConfigKey.oauthClockSkewSeconds, default: 60, range: 0...300))
+        jwksRefreshInterval = .seconds(try configuration.int(ConfigKey.oauthJWKSRefreshSeconds, default: 30, range: 0...86_400))
+        introspectionCacheTime = .seconds(try configuration.int(ConfigKey.oauthIntrospectionCacheSeconds, default: 60, range: 0...3600))
+        caFile = configuration[ConfigKey.oauthCAFile]
     }
 
     /// RFC 9728 form: scheme and host lower case, no fragment, no trailing slash.

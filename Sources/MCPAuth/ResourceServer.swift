@@ -22,7 +22,7 @@ public struct ResourceServer: Sendable {
         let identity = ResourceIdentity(resource: settings.resource, paths: paths)
         if !settings.audiencesConfigured { settings.audiences = identity.audiences }
         guard let issuerURL = URL(string: settings.issuer), let scheme = issuerURL.scheme, let host = issuerURL.host else {
-            throw HostConfiguration.Invalid(description: "\(AuthConfigKey.issuer)=\(settings.issuer) must be an http(s) URL")
+            throw HostConfiguration.Invalid(description: "\(ConfigKey.oauthIssuer)=\(settings.issuer) must be an http(s) URL")
         }
         let issuerOrigin = URL(string: "\(scheme)://\(host)" + (issuerURL.port.map { ":\($0)" } ?? "") + "/")!
         var bases = [AllowedBase(issuerOrigin)]
@@ -62,7 +62,7 @@ public struct ResourceServer: Sendable {
                 url = document?.json["jwks_uri"]?.stringValue.flatMap(URL.init(string:))
             }
             guard let url else {
-                throw JWKSFormatError(description: "the issuer's metadata names no jwks_uri; set \(AuthConfigKey.jwksURL)")
+                throw JWKSFormatError(description: "the issuer's metadata names no jwks_uri; set \(ConfigKey.oauthJWKSURL)")
             }
             // The key URL comes from configuration or the issuer's own metadata: it is the one base allowed.
             let client = try HTTPClient(configuration: .init(allowedBases: [AllowedBase(url)], version: version, timeout: .seconds(10),

@@ -1,3 +1,4 @@
+import HostConfiguration
 import CloverMCPPluginABI
 import Foundation
 import Logging
@@ -23,7 +24,7 @@ final class PluginHandle: Sendable {
         self.pluginID = pluginID
         self.logger = logger
         self.configuration = configuration
-        self.privateKeys = PrivateProperties(listed: configuration(PrivateProperties.configurationKey))
+        self.privateKeys = PrivateProperties(listed: configuration(ConfigKey.privateProperties))
         self.services = services
     }
 

@@ -3,7 +3,6 @@
 /// secret, token, credential or private key. The one rule for `config_get` and `config.effective`.
 public struct PrivateProperties: Sendable {
     /// The configuration key naming extra private keys.
-    public static let configurationKey = "private.properties"
     /// What a secret value is shown as.
     public static let mask = "*****"
     /// Keys that are private whatever `private.properties` says.

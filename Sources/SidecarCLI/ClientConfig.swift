@@ -40,7 +40,7 @@ struct ClientConfig: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         let endpoint = url ?? Self.endpointURL(configuration)
-        let oauth = configuration["clover.mcp.oauth.issuer"] != nil
+        let oauth = configuration[ConfigKey.oauthIssuer] != nil
         let auth: String = token != nil ? "bearer token given" : (oauth ? "OAuth: the client signs in" : "anonymous")
         let snippet = render(endpoint: endpoint, oauth: oauth)
         print(snippet.text)
@@ -50,13 +50,13 @@ struct ClientConfig: AsyncParsableCommand {
 
     /// The URL clients use: the OAuth resource when set (it is the public one), else the listen address.
     static func endpointURL(_ configuration: HostConfiguration) -> String {
-        if let resource = configuration["clover.mcp.oauth.resource"] { return resource }
+        if let resource = configuration[ConfigKey.oauthResource] { return resource }
         let listen = configuration[ConfigKey.httpListen] ?? ServeSettings.defaultListen
         var host = String(listen[..<(listen.lastIndex(of: ":") ?? listen.endIndex)])
         let port = listen.lastIndex(of: ":").map { String(listen[listen.index(after: $0)...]) } ?? "8765"
         // A wildcard bind is reached through this machine's name; loopback stays as written.
         if host.isEmpty || host == "0.0.0.0" || host == "[::]" || host == "::" { host = ProcessInfo.processInfo.hostName }
-        let scheme = configuration["clover.mcp.sidecar.tls.cert.file"] != nil ? "https" : "http"
+        let scheme = configuration[ConfigKey.tlsCertificateFile] != nil ? "https" : "http"
         let path = configuration[ConfigKey.httpPath] ?? "/mcp"
         return "\(scheme)://\(host):\(port)\(path)"
     }

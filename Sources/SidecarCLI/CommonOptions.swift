@@ -58,14 +58,14 @@ struct HostOptions: ParsableArguments {
             return handler
         }
         var logger = Logger(label: "cloverdx-mcp")
-        let name = logLevel ?? configuration["clover.mcp.sidecar.log.level"] ?? "info"
+        let name = logLevel ?? configuration[ConfigKey.logLevel] ?? "info"
         logger.logLevel = Logger.Level(rawValue: name.lowercased()) ?? .info
         return logger
     }
 
     /// Where plugins.json is: the flag, the config key, the working directory, then next to the binary.
     func manifestURL(_ configuration: HostConfiguration) throws -> URL {
-        if let explicit = plugins ?? configuration["clover.mcp.sidecar.plugins.file"] {
+        if let explicit = plugins ?? configuration[ConfigKey.pluginsFile] {
             return URL(fileURLWithPath: explicit).standardizedFileURL
         }
         let candidates = [

@@ -10,10 +10,6 @@ import MCPProtocol
 /// CloverDX's proxy mode (`clover.mcp.remote.*`): the tools of a remote MCP server next to the
 /// local plugins'.
 enum RemoteProxy {
-    static let enabledKey = "clover.mcp.remote.enabled"
-    static let urlKey = "clover.mcp.remote.url"
-    static let userKey = "clover.mcp.remote.user"
-    static let passwordKey = "clover.mcp.remote.password"
 
     /// The remote catalog when proxy mode is on, else nil. The password goes only into the
     /// Authorization header; messages name the user. `timeout` bounds each forwarded request, as
@@ -21,20 +17,20 @@ enum RemoteProxy {
     static func catalog(_ configuration: HostConfiguration, timeout: Duration, changes: ChangeHub, logger: Logger) throws -> RemoteCatalog? {
         let enabled: Bool
         do {
-            enabled = try configuration.bool(enabledKey, default: false)
+            enabled = try configuration.bool(ConfigKey.remoteEnabled, default: false)
         } catch {
             throw ValidationError("\(error)")
         }
         guard enabled else { return nil }
-        guard let base = configuration[urlKey], let url = endpointURL(base) else {
-            throw ValidationError("\(enabledKey)=true needs \(urlKey), the remote CloverDX Server's URL such as https://cdx.example.com/clover")
+        guard let base = configuration[ConfigKey.remoteURL], let url = endpointURL(base) else {
+            throw ValidationError("\(ConfigKey.remoteEnabled)=true needs \(ConfigKey.remoteURL), the remote CloverDX Server's URL such as https://cdx.example.com/clover")
         }
-        let credentials = configuration[userKey].map { BasicCredentials(user: $0, password: configuration[passwordKey] ?? "") }
+        let credentials = configuration[ConfigKey.remoteUser].map { BasicCredentials(user: $0, password: configuration[ConfigKey.remotePassword] ?? "") }
         let endpoint: RemoteMCPEndpoint
         do {
             endpoint = try RemoteMCPEndpoint(url: url, credentials: credentials, timeout: timeout, version: CloverDXMCP.version)
         } catch {
-            throw ValidationError("\(urlKey): \(error)")
+            throw ValidationError("\(ConfigKey.remoteURL): \(error)")
         }
         logger.notice("proxy mode: merging the tools of \(url.absoluteString)\(credentials.map { " (as \($0.user))" } ?? "") with the local plugins'")
         return RemoteCatalog(endpoint: endpoint, changes: changes) { logger.notice("\($0)") }

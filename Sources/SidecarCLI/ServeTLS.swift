@@ -8,13 +8,11 @@ import NIOSSL
 /// HTTPS for the HTTP transport, from a PEM certificate chain and key named in the configuration.
 /// ChatGPT and claude.ai connectors only talk to `https://` URLs; a reverse proxy in front works too.
 enum ServeTLS {
-    static let certificateKey = "clover.mcp.sidecar.tls.cert.file"
-    static let privateKeyKey = "clover.mcp.sidecar.tls.key.file"
 
     /// The server builder: plain HTTP/1.1 without the keys, TLS with both; one alone is a mistake.
     static func serverBuilder(_ configuration: HostConfiguration) throws -> (builder: HTTPServerBuilder, scheme: String) {
-        let certificate = configuration[certificateKey].flatMap { $0.isEmpty ? nil : $0 }
-        let key = configuration[privateKeyKey].flatMap { $0.isEmpty ? nil : $0 }
+        let certificate = configuration[ConfigKey.tlsCertificateFile].flatMap { $0.isEmpty ? nil : $0 }
+        let key = configuration[ConfigKey.tlsKeyFile].flatMap { $0.isEmpty ? nil : $0 }
         switch (certificate, key) {
         case (nil, nil):
             return (.http1(), "http")
@@ -28,7 +26,7 @@ enum ServeTLS {
                 throw ValidationError("cannot use the TLS certificate \(certificate) and key \(key): \(error); give PEM files the server can read")
             }
         default:
-            throw ValidationError("set both \(certificateKey) and \(privateKeyKey) (PEM files) to serve HTTPS, or neither for HTTP")
+            throw ValidationError("set both \(ConfigKey.tlsCertificateFile) and \(ConfigKey.tlsKeyFile) (PEM files) to serve HTTPS, or neither for HTTP")
         }
     }
 }

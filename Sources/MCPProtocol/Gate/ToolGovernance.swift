@@ -1,11 +1,10 @@
+import HostConfiguration
+
 
 /// Which tools the operator lets clients see and call (docs/CLOVERDX.md, "Tool governance"): `clover.mcp.read.only` keeps
 /// only tools annotated `readOnlyHint: true`, and `clover.mcp.tools.individual.enabled|disabled` name
 /// single tools. Individual settings win over read-only, as in CloverDX.
 public struct ToolGovernance: Sendable, Equatable {
-    public static let readOnlyKey = "clover.mcp.read.only"
-    public static let enabledKey = "clover.mcp.tools.individual.enabled"
-    public static let disabledKey = "clover.mcp.tools.individual.disabled"
 
     public var readOnly: Bool
     /// Exact tool names switched on even in read-only mode.
@@ -32,13 +31,13 @@ public struct ToolGovernance: Sendable, Equatable {
         let name = tool["name"]?.stringValue ?? ""
         // A name in both lists stays off: refusing is the safe reading of a contradiction.
         if disabled.contains(name) {
-            return "tool \"\(name)\" is switched off on this server (\(Self.disabledKey))"
+            return "tool \"\(name)\" is switched off on this server (\(ConfigKey.toolsDisabled))"
         }
         if enabled.contains(name) { return nil }
         // A tool that does not say it only reads is treated as one that writes.
         if readOnly && tool["annotations"]?["readOnlyHint"]?.boolValue != true {
-            return "tool \"\(name)\" changes things outside this server and the server is read-only (\(Self.readOnlyKey)=true); "
-                + "an administrator can allow it with \(Self.enabledKey)=\(name)"
+            return "tool \"\(name)\" changes things outside this server and the server is read-only (\(ConfigKey.readOnly)=true); "
+                + "an administrator can allow it with \(ConfigKey.toolsEnabled)=\(name)"
         }
         return nil
     }

@@ -1,43 +1,8 @@
-import HostConfiguration
 import CloverMCPPluginABI
 import Foundation
 import Logging
 import MCPProtocol
 import Synchronization
-
-/// The host's side of one loaded plugin, behind the `cdxmcp_plugin_handle *` the plugin holds:
-/// its id, its logger and the configuration it may read. Lives for the life of the process.
-final class PluginHandle: Sendable {
-    let pluginID: String
-    let logger: Logger
-    let configuration: @Sendable (String) -> String?
-    /// Which configuration keys the plugin may not read (the configuration is fixed for the process).
-    let privateKeys: PrivateProperties
-    let services: HostServiceDirectory
-    /// The last error a plugin logged, so a failing entry can say why.
-    let lastError = Mutex<String?>(nil)
-    /// Grants from plugins.json; replaced when plugins.json changes.
-    let grants = Mutex<Set<String>>([])
-
-    init(pluginID: String, logger: Logger, configuration: @escaping @Sendable (String) -> String?,
-         services: HostServiceDirectory) {
-        self.pluginID = pluginID
-        self.logger = logger
-        self.configuration = configuration
-        self.privateKeys = PrivateProperties(listed: configuration(ConfigKey.privateProperties))
-        self.services = services
-    }
-
-    /// A pointer the plugin can hold; the handle is retained forever, like the library.
-    func retainedPointer() -> OpaquePointer {
-        OpaquePointer(Unmanaged.passRetained(self).toOpaque())
-    }
-
-    static func from(_ pointer: OpaquePointer?) -> PluginHandle? {
-        guard let pointer else { return nil }
-        return Unmanaged<PluginHandle>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
-    }
-}
 
 extension PluginCall {
     static func from(_ pointer: OpaquePointer?) -> PluginCall? {
@@ -55,7 +20,7 @@ enum HostAPI {
         table.pointee.struct_size = UInt32(MemoryLayout<cdxmcp_host_api>.size)
         table.pointee.abi_version = UInt32(CDXMCP_ABI_VERSION)
         table.pointee.log = { handlePointer, callPointer, level, message, length in
-            let handle = PluginHandle.from(handlePointer)
+            let handle = PluginBinding.from(handlePointer)
             let mcpLevel = MCPLogLevel(rawValue: Int(level)) ?? .info
             let context = PluginCall.from(callPointer)?.context
             // Plugins log freely (the C example on every call): when neither the host's log, the error
@@ -72,7 +37,7 @@ enum HostAPI {
             context?.log(mcpLevel, logger: handle?.pluginID, .string(text))
         }
         table.pointee.config_get = { handlePointer, key, keyLength, buffer, capacity in
-            guard let handle = PluginHandle.from(handlePointer) else { return -1 }
+            guard let handle = PluginBinding.from(handlePointer) else { return -1 }
             let name = HostAPI.string(key, keyLength)
             // Private keys are refused outright; other values lose any credentials a URL carries.
             guard !handle.privateKeys.isPrivate(name), let value = handle.configuration(name) else { return -1 }

@@ -8,7 +8,7 @@ import Synchronization
 /// the plugin hands back and relays progress and log lines to the MCP request.
 final class PluginCall: Sendable {
     let context: MCPRequestContext?
-    let plugin: PluginHandle
+    let plugin: PluginBinding
     private let state = Mutex(State())
 
     private struct State {
@@ -20,7 +20,7 @@ final class PluginCall: Sendable {
         var kept: [KeptBuffer] = []
     }
 
-    init(context: MCPRequestContext?, plugin: PluginHandle) {
+    init(context: MCPRequestContext?, plugin: PluginBinding) {
         self.context = context
         self.plugin = plugin
     }

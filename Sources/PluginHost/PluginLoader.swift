@@ -23,12 +23,12 @@ public final class LoadedPlugin: Sendable {
     public let isSerial: Bool
     /// The descriptor the plugin returned; valid for the life of the process (libraries are never unloaded).
     nonisolated(unsafe) let descriptor: UnsafePointer<cdxmcp_plugin>
-    let handle: PluginHandle
+    let handle: PluginBinding
     let serialLock = NSLock()
 
     init(id: String, version: String, libraryPath: String, tools: [JSONValue], resources: [JSONValue],
          resourceTemplates: [JSONValue], prompts: [JSONValue], isSerial: Bool,
-         descriptor: UnsafePointer<cdxmcp_plugin>, handle: PluginHandle) {
+         descriptor: UnsafePointer<cdxmcp_plugin>, handle: PluginBinding) {
         self.id = id
         self.version = version
         self.libraryPath = libraryPath
@@ -123,7 +123,7 @@ public struct PluginLoader: Sendable {
             throw fail("\(url.lastPathComponent) is not a cloverdx-mcp plugin: it exports no \(CDXMCP_ENTRY_SYMBOL)")
         }
         let entryPoint = unsafeBitCast(symbol, to: cdxmcp_plugin_entry_fn.self)
-        let handle = PluginHandle(pluginID: pluginID, logger: logger, configuration: configuration, services: services)
+        let handle = PluginBinding(pluginID: pluginID, logger: logger, configuration: configuration, services: services)
         let settingsBytes = settings.serialized()
         var descriptorPointer: UnsafePointer<cdxmcp_plugin>?
         let status = settingsBytes.withUnsafeBufferPointer { bytes in

@@ -5,15 +5,16 @@ public enum PluginLogLevel: Int32, Sendable {
     case debug = 0, info, notice, warning, error, critical, alert, emergency
 }
 
-/// The host, as a plugin sees it outside any call: log and configuration.
-public struct HostServices: @unchecked Sendable {
+/// The host as a plugin sees it outside any call: its log and the configuration. (Host services,
+/// `CallContext.service`, are reached only inside a call.)
+public struct PluginEnvironment: @unchecked Sendable {
     // The table and handle are owned by the host and live as long as the process; reading is thread-safe.
     let table: UnsafePointer<cdxmcp_host_api>
     let handle: OpaquePointer?
 
     /// Writes to the host's log.
     public func log(_ level: PluginLogLevel, _ message: String) {
-        HostServices.log(table, handle, nil, level, message)
+        PluginEnvironment.log(table, handle, nil, level, message)
     }
 
     /// A configuration value (clover.properties, environment, flags); nil when unset or secret.
@@ -47,11 +48,11 @@ public struct HostServices: @unchecked Sendable {
 /// One call in progress: report progress, log to the client, notice cancellation.
 public struct CallContext: @unchecked Sendable {
     // Valid only while the plugin's entry point runs; the host owns both pointers.
-    let host: HostServices
+    let host: PluginEnvironment
     let call: OpaquePointer?
 
     /// Settings and configuration, as outside a call.
-    public var services: HostServices { host }
+    public var services: PluginEnvironment { host }
 
     /// True once the client cancelled or the host's timeout passed: stop and return.
     public var isCancelled: Bool {
@@ -101,7 +102,7 @@ public struct CallContext: @unchecked Sendable {
 
     /// Logs to the host, and to the client if its log level lets the line through.
     public func log(_ level: PluginLogLevel, _ message: String) {
-        HostServices.log(host.table, host.handle, call, level, message)
+        PluginEnvironment.log(host.table, host.handle, call, level, message)
     }
 }
 

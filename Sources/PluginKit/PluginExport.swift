@@ -22,10 +22,10 @@ public enum PluginExport {
     /// Errors thrown by `make` fail the entry; their text reaches the operator.
     public static func start<P: Plugin>(
         _ host: HostTable, _ handle: PluginHandle, _ settings: SettingsBytes, _ settingsLength: Int,
-        _ descriptor: DescriptorSlot, make: (HostServices, PluginJSON) throws -> P
+        _ descriptor: DescriptorSlot, make: (PluginEnvironment, PluginJSON) throws -> P
     ) -> Int32 {
         guard let host, let descriptor else { return cdxmcp_status(CDXMCP_INVALID_ARGUMENTS) }
-        let services = HostServices(table: host, handle: handle)
+        let services = PluginEnvironment(table: host, handle: handle)
         guard host.pointee.abi_version == CDXMCP_ABI_VERSION else {
             services.log(.error, "host speaks ABI \(host.pointee.abi_version), plugin was built for ABI \(CDXMCP_ABI_VERSION)")
             return cdxmcp_status(CDXMCP_UNSUPPORTED)
@@ -49,11 +49,11 @@ public enum PluginExport {
 /// A Swift plugin behind its C descriptor. Created once per load and never freed, like the library.
 final class ExportedPlugin: Sendable {
     let plugin: any Plugin
-    let services: HostServices
+    let services: PluginEnvironment
     let toolsByName: [String: ToolDefinition]
     nonisolated(unsafe) private(set) var descriptor: UnsafePointer<cdxmcp_plugin>! = nil
 
-    init(plugin: any Plugin, services: HostServices) {
+    init(plugin: any Plugin, services: PluginEnvironment) {
         self.plugin = plugin
         self.services = services
         self.toolsByName = Dictionary(plugin.tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })

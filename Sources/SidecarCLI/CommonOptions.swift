@@ -44,9 +44,9 @@ struct HostOptions: ParsableArguments {
     }
 
     /// The CloverDX installation the configuration describes, and the host services over it.
-    func installation(_ configuration: HostConfiguration, logger: Logger) throws -> (CloverInstallation, CloverHostServices) {
+    func installation(_ configuration: HostConfiguration, logger: Logger) throws -> (CloverInstallation, InstallationServices) {
         let installation = CloverInstallation.resolve(configuration, configurationFile: try configurationFile())
-        let services = CloverHostServices(installation: installation, configuration: configuration, version: CloverDXMCP.version, logger: logger)
+        let services = InstallationServices(installation: installation, configuration: configuration, version: CloverDXMCP.version, logger: logger)
         for problem in services.problems { logger.notice("not offered to plugins: \(problem)") }
         return (installation, services)
     }

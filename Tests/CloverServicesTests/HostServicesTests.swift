@@ -24,7 +24,7 @@ enum DemoFixture {
 
 /// Host services reached the way a plugin reaches them: through the C ABI from the fixture plugin.
 @Suite struct HostServicesTests {
-    let services = CloverHostServices(installation: DemoFixture.installation, version: "test", logger: BuiltPlugins.logger)
+    let services = InstallationServices(installation: DemoFixture.installation, version: "test", logger: BuiltPlugins.logger)
 
     func registry(grants: [String]) -> PluginRegistry {
         let registry = PluginRegistry(
@@ -100,7 +100,7 @@ enum DemoFixture {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cloverdx-demo-pg-\(getpid())")
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try DemoGenerator(seed: 3, days: 2, size: .small, now: Date(timeIntervalSince1970: 1_741_165_200)).generate(into: directory)
-        let sqliteServices = CloverHostServices(
+        let sqliteServices = InstallationServices(
             installation: CloverInstallation.resolve(try HostConfiguration.load(propertiesFile: directory.appendingPathComponent("conf/clover.properties"), environment: [:]), environment: [:]),
             version: "test", logger: BuiltPlugins.logger)
         let copied = try await DemoPostgresLoader.load(demo: directory, postgresURL: postgres)
@@ -108,9 +108,9 @@ enum DemoFixture {
         let file = directory.appendingPathComponent("conf/clover.properties")
         let installation = CloverInstallation.resolve(try HostConfiguration.load(propertiesFile: file, environment: [:]), environment: [:])
         #expect(installation.systemDatabase?.engine == "postgresql")
-        let postgresServices = CloverHostServices(installation: installation, version: "test", logger: BuiltPlugins.logger)
+        let postgresServices = InstallationServices(installation: installation, version: "test", logger: BuiltPlugins.logger)
         let sql = "SELECT status, count(*) AS n FROM run_record GROUP BY status ORDER BY status"
-        func rows(_ services: CloverHostServices) async throws -> JSONValue? {
+        func rows(_ services: InstallationServices) async throws -> JSONValue? {
             let pool = Task { await services.database?.run() }
             defer { pool.cancel() }
             let service = try #require(services.directory["sql.query"])

@@ -120,13 +120,13 @@ struct SandboxTree {
 
 /// The sandbox services on the generated demo, whose sandboxes the system database lists.
 @Suite struct SandboxServicesTests {
-    func services(_ overrides: [String: String] = [:]) throws -> CloverHostServices {
+    func services(_ overrides: [String: String] = [:]) throws -> InstallationServices {
         let file = try #require(DemoFixture.installation.home).appendingPathComponent("conf/clover.properties")
         let configuration = try HostConfiguration.load(propertiesFile: file, environment: [:], overrides: overrides)
-        return CloverHostServices(installation: DemoFixture.installation, configuration: configuration, version: "test", logger: BuiltPlugins.logger)
+        return InstallationServices(installation: DemoFixture.installation, configuration: configuration, version: "test", logger: BuiltPlugins.logger)
     }
 
-    func ask(_ services: CloverHostServices, _ name: String, _ request: JSONValue) async throws -> JSONValue {
+    func ask(_ services: InstallationServices, _ name: String, _ request: JSONValue) async throws -> JSONValue {
         let database = Task { await services.database?.run() }
         defer { database.cancel() }
         return try await #require(services.directory[name]).handle(request, context: ServiceContext(pluginID: "test", request: nil))

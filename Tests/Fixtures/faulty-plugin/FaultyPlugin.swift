@@ -6,7 +6,7 @@ import PluginKit
 struct FaultyPlugin: Plugin {
     let id = "faulty"
     let version = "0.0.1"
-    let services: HostServices
+    let services: PluginEnvironment
 
     struct SleepArguments: Decodable, Sendable {
         let seconds: Double

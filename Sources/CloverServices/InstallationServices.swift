@@ -11,7 +11,7 @@ import SystemDatabase
 /// The host services for one CloverDX installation: what plugins may ask for, each behind a grant.
 /// A part the installation lacks (no database configured, no REST URL) is left out, and `problems`
 /// says why, so the rest still serves.
-public struct CloverHostServices: Sendable {
+public struct InstallationServices: Sendable {
     public let directory: HostServiceDirectory
     /// The system database. Its `run()` must be running while plugins query (PostgreSQL's connection pool).
     public let database: (any SystemDatabase)?

@@ -45,7 +45,7 @@ enum LogServices {
             // The catalogue reports every 64 KiB read; a notification each time would flood the client
             // (thousands per large log), so one per percent of the log goes out.
             var reportedBytes: Int64 = -1
-            let page = try serviceErrors(name) {
+            let page = try await serviceErrors(name) {
                 try catalogue.search(query, progress: { progress in
                     let step = max(progress.totalBytes / 100, 1)
                     let advanced = progress.processedBytes - reportedBytes
@@ -66,7 +66,7 @@ enum LogServices {
         func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {
             let log = try requiredString(request, "log")
             let count = Int(request["entries"]?.intValue ?? Int64(LogQuery.defaultLimit))
-            return json(try serviceErrors(name) { try catalogue.tail(log, entries: count, isCancelled: { context.isCancelled }) })
+            return json(try await serviceErrors(name) { try catalogue.tail(log, entries: count, isCancelled: { context.isCancelled }) })
         }
     }
 
@@ -80,7 +80,7 @@ enum LogServices {
             guard let around = try timestamp(request, "around") else {
                 throw ServiceError(.invalidArguments, "logs.window needs \"around\": a time such as 2025-03-05 02:10:07")
             }
-            let page = try serviceErrors(name) {
+            let page = try await serviceErrors(name) {
                 try catalogue.window(log, around: around, before: request["beforeSeconds"]?.doubleValue ?? 60,
                                      after: request["afterSeconds"]?.doubleValue ?? 60,
                                      limit: Int(request["limit"]?.intValue ?? Int64(LogQuery.defaultLimit)),

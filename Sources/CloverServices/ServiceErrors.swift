@@ -51,18 +51,3 @@ func serviceErrors<T>(_ service: String, _ body: () async throws -> T) async thr
         throw ServiceError(.failed, "\(service) was cancelled")
     }
 }
-
-/// The synchronous form, for services whose work does not suspend.
-func serviceErrors<T>(_ service: String, _ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let error as LogCatalogueError {
-        throw ServiceError(error)
-    } catch let error as SQLRejected {
-        throw ServiceError(error)
-    } catch let error as SystemDatabaseError {
-        throw ServiceError(error)
-    } catch let error as LogTableError {
-        throw ServiceError(error)
-    }
-}

@@ -26,8 +26,7 @@ public final class RemoteCatalog: MCPCatalog {
     public struct RemoteTool: Sendable {}
 
     struct Snapshot {
-        var tools: [JSONValue] = []
-        var catalogTools: [CatalogTool] = []
+        var tools: [CatalogTool] = []
         var toolsByName: [String: CatalogTool] = [:]
         var resources: [JSONValue] = []
         var templates: [JSONValue] = []
@@ -110,9 +109,8 @@ public final class RemoteCatalog: MCPCatalog {
     /// Fetches every list (all pages); publishes the kinds that changed.
     private func refresh() async throws {
         var next = Snapshot(connected: true)
-        next.tools = try await listAll("tools/list", key: "tools")
-        next.catalogTools = next.tools.map { CatalogTool(definition: $0, provider: "remote", target: RemoteTool()) }
-        next.toolsByName = Dictionary(next.catalogTools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        next.tools = try await listAll("tools/list", key: "tools").map { CatalogTool(definition: $0, provider: "remote", target: RemoteTool()) }
+        next.toolsByName = Dictionary(next.tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         next.resources = (try? await listAll("resources/list", key: "resources")) ?? []
         next.templates = (try? await listAll("resources/templates/list", key: "resourceTemplates")) ?? []
         next.prompts = (try? await listAll("prompts/list", key: "prompts")) ?? []
@@ -121,7 +119,7 @@ public final class RemoteCatalog: MCPCatalog {
             return state
         }
         if !previous.connected { log("remote MCP server offers \(next.tools.count) tools") }
-        if previous.tools != next.tools { changes?.publish(.tools) }
+        if previous.tools.map(\.definition) != next.tools.map(\.definition) { changes?.publish(.tools) }
         if previous.resources != next.resources || previous.templates != next.templates { changes?.publish(.resources) }
         if previous.prompts != next.prompts { changes?.publish(.prompts) }
     }
@@ -202,7 +200,7 @@ public final class RemoteCatalog: MCPCatalog {
 
     // MARK: MCPCatalog
 
-    public func tools() -> [CatalogTool] { snapshot.withLock { $0.catalogTools } }
+    public func tools() -> [CatalogTool] { snapshot.withLock { $0.tools } }
     public func tool(named name: String) -> CatalogTool? { snapshot.withLock { $0.toolsByName[name] } }
     public func listResources(for client: ClientContext) -> [JSONValue] { snapshot.withLock { $0.resources } }
     public func listResourceTemplates(for client: ClientContext) -> [JSONValue] { snapshot.withLock { $0.templates } }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import HostConfiguration
 import MCPProtocol
 import PluginHost
 
@@ -29,12 +28,7 @@ struct Call: AsyncParsableCommand {
         let (_, hostServices) = try host.installation(configuration, logger: logger)
         let database = Task { await hostServices.database?.run() }
         defer { database.cancel() }
-        let timeout: Int
-        do {
-            timeout = try configuration.int(ConfigKey.pluginTimeoutMs, default: 30_000, range: 10...3_600_000)
-        } catch let error as HostConfiguration.Invalid {
-            throw ValidationError(error.description)
-        }
+        let timeout = try ServeSettings.pluginTimeoutMs(configuration)
         let registry = PluginRegistry(loader: host.loader(configuration, logger: logger, services: hostServices.directory), changes: ChangeHub(),
                                       defaultTimeout: .milliseconds(timeout), logger: logger)
         // The same gate `serve` puts in front of every tool.
@@ -50,9 +44,6 @@ struct Call: AsyncParsableCommand {
             if result["isError"]?.boolValue == true { throw ExitCode(1) }
         } catch let error as MCPError {
             FileHandle.standardError.write(Data("\(error.message)\n".utf8))
-            throw ExitCode(2)
-        } catch is InsufficientScope {
-            FileHandle.standardError.write(Data("\(MCPError.unknownTool(tool).message)\n".utf8))
             throw ExitCode(2)
         }
     }

@@ -198,12 +198,21 @@ struct ServeSettings {
             paths = primary == "/clover/mcp/mcp" ? [primary] : [primary, "/clover/mcp/mcp"]
             maxBodyBytes = try configuration.int(ConfigKey.maxBodyBytes, default: 4 << 20, range: 1024...(256 << 20))
             allowedOrigins = configuration.list(ConfigKey.allowedOrigins)
-            pluginTimeoutMs = try configuration.int(ConfigKey.pluginTimeoutMs, default: 30_000, range: 10...3_600_000)
+            pluginTimeoutMs = try Self.pluginTimeoutMs(configuration)
             pageSize = try configuration.int(ConfigKey.pageSize, default: 100, range: 1...10_000)
             mcpEnabled = try configuration.bool(ConfigKey.enabled, default: true)
             self.allowUnauthenticatedRemote = try allowUnauthenticatedRemote
                 || configuration.bool(ConfigKey.allowUnauthenticatedRemote, default: false)
             access = try AccessMode.load(configuration)
+        } catch let error as HostConfiguration.Invalid {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// `clover.mcp.sidecar.plugin.timeout.ms`, for `serve` and `call` alike; a bad value names the key.
+    static func pluginTimeoutMs(_ configuration: HostConfiguration) throws -> Int {
+        do {
+            return try configuration.int(ConfigKey.pluginTimeoutMs, default: 30_000, range: 10...3_600_000)
         } catch let error as HostConfiguration.Invalid {
             throw ValidationError(error.description)
         }

@@ -122,13 +122,13 @@ extension MCPServer {
         }
     }
 
-    private func claimsModern(_ params: JSONValue?, _ origin: MessageOrigin) -> Bool {
+    private func claimsModern(_ params: JSONValue?) -> Bool {
         params?["_meta"]?[ModernMetaKey.protocolVersion] != nil
     }
 
     private func routeRequest(_ rpc: JSONRPCRequest, from origin: MessageOrigin) -> Route {
         // Methods only 2026-07-28 has are modern even without `_meta` (they then fail its check).
-        if claimsModern(rpc.params, origin) || rpc.method == "server/discover" || rpc.method == "subscriptions/listen" {
+        if claimsModern(rpc.params) || rpc.method == "server/discover" || rpc.method == "subscriptions/listen" {
             return routeModern(rpc, from: origin)
         }
         if rpc.method == "initialize" {
@@ -191,15 +191,16 @@ extension MCPServer {
         guard !items.isEmpty else { return .answered(.refused(Refusal(.invalidRequest("empty batch")))) }
         let messages = items.map { item in Result { () throws(MCPError) in try JSONRPCMessage.decode(item) } }
         for case .success(let message) in messages {
+            let params: JSONValue?
             switch message {
             case .request(let rpc) where rpc.method == "initialize":
                 return .answered(.refused(Refusal(.invalidRequest("initialize must not be part of a batch"))))
-            case .request(let rpc) where claimsModern(rpc.params, origin):
+            case .request(let rpc): params = rpc.params
+            case .notification(_, let notificationParams): params = notificationParams
+            case .response: continue
+            }
+            if claimsModern(params) {
                 return .answered(.refused(Refusal(.invalidRequest("batches do not exist in 2026-07-28; send one request per message"))))
-            case .notification(_, let params) where claimsModern(params, origin):
-                return .answered(.refused(Refusal(.invalidRequest("batches do not exist in 2026-07-28; send one request per message"))))
-            default:
-                break
             }
         }
         let session: LegacySession
@@ -230,7 +231,7 @@ extension MCPServer {
 
     /// A notification: `initialized` and `cancelled` for the session or connection it belongs to.
     private func receive(_ method: String, _ params: JSONValue?, from origin: MessageOrigin) {
-        let modern = claimsModern(params, origin) || origin.versionHeader.map { ProtocolRevision($0).isModern } == true
+        let modern = claimsModern(params) || origin.versionHeader.map { ProtocolRevision($0).isModern } == true
         if !modern, let session = origin.sessions.existing(for: origin.principal) {
             receive(notification: method, params: params, in: session)
         }

@@ -225,9 +225,7 @@ public final class MCPServer: Sendable {
             result["_meta"] = meta
             return Reply(message: JSONRPCResponse.result(id: request.id, result))
         } catch {
-            var reply = errorReply(error, id: request.id, revision: client.revision)
-            reply.status = mcpError(from: error, revision: client.revision).modernHTTPStatus
-            return reply
+            return errorReply(error, id: request.id, revision: client.revision)
         }
     }
 
@@ -330,8 +328,10 @@ public final class MCPServer: Sendable {
         }
     }
 
+    /// The reply to a request that failed; 2026-07-28 errors carry their own HTTP status.
     private func errorReply(_ error: any Error, id: RequestID, revision: ProtocolRevision) -> Reply {
-        Reply(message: JSONRPCResponse.error(id: id, mcpError(from: error, revision: revision)),
-              missingScopes: (error as? InsufficientScope)?.missing)
+        let mcpError = mcpError(from: error, revision: revision)
+        return Reply(message: JSONRPCResponse.error(id: id, mcpError), status: revision.isModern ? mcpError.modernHTTPStatus : 200,
+                     missingScopes: (error as? InsufficientScope)?.missing)
     }
 }

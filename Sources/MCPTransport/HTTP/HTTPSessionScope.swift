@@ -17,8 +17,7 @@ struct HTTPSessionScope: SessionScope {
     }
 
     func existing(for principal: Principal?) -> LegacySession? {
-        guard let sessionID, let session = server.sessions.session(id: sessionID), Self.owns(principal, session) else { return nil }
-        return session
+        try? current(for: principal).get()
     }
 
     /// The store already holds it; the reply carries its id in the header.

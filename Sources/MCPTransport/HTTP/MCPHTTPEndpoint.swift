@@ -137,7 +137,7 @@ public struct MCPHTTPEndpoint: HTTPResponder {
         guard let sessionID = request.headers[Self.sessionHeader] else {
             return Self.rpcError(status: .badRequest, MCPError(code: -32000, message: "Bad Request: no Mcp-Session-Id header"))
         }
-        guard let session = server.sessions.session(id: sessionID), HTTPSessionScope.owns(principal, session),
+        guard HTTPSessionScope(server: server, sessionID: sessionID).existing(for: principal) != nil,
               server.sessions.remove(id: sessionID) != nil else {
             return Self.rpcError(status: .notFound, MCPError(code: -32001, message: "Session not found"))
         }

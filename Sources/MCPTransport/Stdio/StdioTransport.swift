@@ -7,21 +7,21 @@ import Synchronization
 ///
 /// Each line goes to the protocol's dispatcher (`MCPServer.route`), which classifies every message
 /// on its own: `_meta`-keyed requests are served statelessly, `initialize` (re)creates the process's
-/// handshake session, other messages belong to that session (docs/PROTOCOL.md, "stdio"). Requests run concurrently, so a cancellation can
-/// reach a running call. At end of input the transport waits briefly for running calls and returns.
+/// handshake session, other messages belong to that session (docs/PROTOCOL.md, "stdio").
+/// Requests run concurrently, so a cancellation can reach a running call. At end of input the transport waits briefly for running calls and returns.
 public final class StdioTransport: Sendable {
     public let server: MCPServer
     private let input: Int32
-    fileprivate let output: StdoutWriter
+    private let output: StdoutWriter
     private let logger: Logger
     /// Lines longer than this are answered with a parse error and skipped.
     public let maxLineBytes: Int
-    fileprivate let state = Mutex(State())
+    private let state = Mutex(State())
     /// Requests being served, so end of input can wait for them.
     private let running = Atomic<Int>(0)
     private static let scope = "stdio"
 
-    fileprivate struct State {
+    private struct State {
         var session: LegacySession?
         var listens: [Int] = []
         var listenSubscriptions: [ListenSubscription] = []

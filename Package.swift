@@ -2,31 +2,50 @@
 // cloverdx-mcp: an MCP host for CloverDX Server whose tool groups are plugins loaded through a C ABI.
 import PackageDescription
 
+let pluginABI = Target.Dependency.product(name: "CloverMCPPluginABI", package: "sdk")
+let pluginKit = Target.Dependency.product(name: "PluginKit", package: "sdk")
+let pluginKitTesting = Target.Dependency.product(name: "PluginKitTesting", package: "sdk")
+
+/// The CloverDX tool groups. Each is two targets: its code (Plugins/<folder>, unit-tested in-process by
+/// <module>Tests with PluginKitTesting) and its entry symbol (Plugins/<folder>/entry), which alone makes the
+/// shared library: one test binary links every group's code, and could not link nine entry symbols.
+let toolGroups: [(module: String, folder: String)] = [
+    ("ServerLogsPlugin", "server-logs"), ("PerformanceLogsPlugin", "performance-logs"), ("AccessLogsPlugin", "access-logs"),
+    ("JobLogsPlugin", "job-logs"), ("JobTrackingPlugin", "job-tracking"), ("SystemDatabasePlugin", "system-db"),
+    ("ServerInfoPlugin", "server-info"), ("CloverDXInfoPlugin", "cloverdx-info"), ("SupportIssuePlugin", "support-issue"),
+]
+
+let toolGroupTargets: [Target] = toolGroups.flatMap { group -> [Target] in
+    [
+        .target(name: group.module, dependencies: [pluginKit, "CloverPluginSupport"], path: "Plugins/\(group.folder)",
+                exclude: ["entry", "__toolsnaps__"]),
+        .target(name: group.module + "Entry", dependencies: [.target(name: group.module), pluginKit], path: "Plugins/\(group.folder)/entry"),
+        .testTarget(name: group.module + "Tests", dependencies: [.target(name: group.module), "CloverPluginSupport", pluginKit, pluginKitTesting],
+                    path: "Tests/ToolGroupTests/\(group.folder)"),
+    ]
+}
+
 let package = Package(
     name: "cloverdx-mcp",
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "cloverdx-mcp", targets: ["cloverdx-mcp"]),
-        .library(name: "PluginKit", targets: ["PluginKit"]),
         // Example plugins: real shared libraries, loaded by the host with dlopen.
         .library(name: "HelloSwiftPlugin", type: .dynamic, targets: ["HelloSwiftPlugin"]),
         .library(name: "EchoCPlugin", type: .dynamic, targets: ["EchoCPlugin"]),
         // The CloverDX tool groups, one shared library each (listed in plugins.json).
-        .library(name: "ServerLogsPlugin", type: .dynamic, targets: ["ServerLogsPlugin"]),
-        .library(name: "PerformanceLogsPlugin", type: .dynamic, targets: ["PerformanceLogsPlugin"]),
-        .library(name: "AccessLogsPlugin", type: .dynamic, targets: ["AccessLogsPlugin"]),
-        .library(name: "JobLogsPlugin", type: .dynamic, targets: ["JobLogsPlugin"]),
-        .library(name: "JobTrackingPlugin", type: .dynamic, targets: ["JobTrackingPlugin"]),
-        .library(name: "SystemDatabasePlugin", type: .dynamic, targets: ["SystemDatabasePlugin"]),
-        .library(name: "ServerInfoPlugin", type: .dynamic, targets: ["ServerInfoPlugin"]),
-        .library(name: "CloverDXInfoPlugin", type: .dynamic, targets: ["CloverDXInfoPlugin"]),
-        .library(name: "SupportIssuePlugin", type: .dynamic, targets: ["SupportIssuePlugin"]),
-        // Plugins that misbehave on purpose, for the loader's tests.
+    ] + toolGroups.map { .library(name: $0.module, type: .dynamic, targets: [$0.module + "Entry"]) } + [
+        // Plugins that misbehave on purpose, or are built against other versions of the header, for the loader's tests.
         .library(name: "FaultyTestPlugin", type: .dynamic, targets: ["FaultyTestPlugin"]),
+        .library(name: "MisbehavingCTestPlugin", type: .dynamic, targets: ["MisbehavingCTestPlugin"]),
+        .library(name: "ABIv1TestPlugin", type: .dynamic, targets: ["ABIv1TestPlugin"]),
+        .library(name: "ABIFutureTestPlugin", type: .dynamic, targets: ["ABIFutureTestPlugin"]),
         .library(name: "WrongABITestPlugin", type: .dynamic, targets: ["WrongABITestPlugin"]),
         .library(name: "NoEntryTestPlugin", type: .dynamic, targets: ["NoEntryTestPlugin"]),
     ],
     dependencies: [
+        // The plugin SDK (ABI header, PluginKit, PluginKitTesting): its own package, so plugin authors need nothing else.
+        .package(path: "sdk"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.1.0"),
@@ -39,9 +58,6 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
-        // The plugin contract: one C header, nothing else.
-        .target(name: "CloverMCPPluginABI", path: "Sources/CloverMCPPluginABI"),
-
         // JSON values: parser, serializer, ordered objects.
         .target(name: "JSON", dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]),
         // JSON-RPC 2.0 and the MCP protocol for every revision: the dispatcher, the server, the one tool gate; no I/O.
@@ -89,7 +105,7 @@ let package = Package(
         .target(
             name: "PluginHost",
             dependencies: [
-                "CloverMCPPluginABI",
+                .product(name: "CloverMCPPluginABI", package: "sdk"),
                 "MCPProtocol", "HostConfiguration",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -143,10 +159,11 @@ let package = Package(
         // The host services plugins call (logs, SQL, HTTP, installation), over the modules above.
         .target(
             name: "CloverServices",
-            dependencies: ["PluginHost", "MCPProtocol", "CloverInstallation", "HostConfiguration", "LogCatalogue", "LogTables", "SystemDatabase", "CurlHTTP", "ZipArchive"]
+            dependencies: [
+                "PluginHost", "MCPProtocol", "CloverInstallation", "HostConfiguration", "LogCatalogue", "LogTables", "SystemDatabase", "CurlHTTP", "ZipArchive",
+                .product(name: "CloverServiceContract", package: "sdk"),
+            ]
         ),
-        // The Swift helper for plugin authors: no raw pointers, Codable arguments.
-        .target(name: "PluginKit", dependencies: ["CloverMCPPluginABI"]),
         // The command-line tool's commands (serve, plugins, call, …) and where `serve` assembles the server.
         .target(
             name: "SidecarCLI",
@@ -166,22 +183,17 @@ let package = Package(
         .executableTarget(name: "bench-echo-host", dependencies: ["BuiltinEcho", "SidecarCLI"], path: "bench/echo-host"),
 
         // What the CloverDX tool-group plugins share: server time, limits, text tables, SQL literals.
-        .target(name: "CloverPluginSupport", dependencies: ["PluginKit", "CivilCalendar"], path: "Plugins/Shared"),
-        .target(name: "ServerLogsPlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/server-logs"),
-        .target(name: "PerformanceLogsPlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/performance-logs"),
-        .target(name: "AccessLogsPlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/access-logs"),
-        .target(name: "JobLogsPlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/job-logs"),
-        .target(name: "JobTrackingPlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/job-tracking"),
-        .target(name: "SystemDatabasePlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/system-db"),
-        .target(name: "ServerInfoPlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/server-info"),
-        .target(name: "CloverDXInfoPlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/cloverdx-info"),
-        .target(name: "SupportIssuePlugin", dependencies: ["PluginKit", "CloverPluginSupport"], path: "Plugins/support-issue"),
+        .target(name: "CloverPluginSupport", dependencies: [pluginKit, "CivilCalendar"], path: "Plugins/Shared"),
 
-        .target(name: "HelloSwiftPlugin", dependencies: ["PluginKit"], path: "Plugins/examples/hello-swift"),
-        .target(name: "EchoCPlugin", dependencies: ["CloverMCPPluginABI"], path: "Plugins/examples/echo-c", publicHeadersPath: "."),
-        .target(name: "FaultyTestPlugin", dependencies: ["PluginKit"], path: "Tests/Fixtures/faulty-plugin"),
-        .target(name: "WrongABITestPlugin", dependencies: ["CloverMCPPluginABI"], path: "Tests/Fixtures/wrong-abi-plugin", publicHeadersPath: "."),
+        .target(name: "HelloSwiftPlugin", dependencies: [pluginKit], path: "Plugins/examples/hello-swift"),
+        .target(name: "EchoCPlugin", dependencies: [pluginABI], path: "Plugins/examples/echo-c", publicHeadersPath: "."),
+        .target(name: "FaultyTestPlugin", dependencies: [pluginKit], path: "Tests/Fixtures/faulty-plugin"),
+        .target(name: "WrongABITestPlugin", dependencies: [pluginABI], path: "Tests/Fixtures/wrong-abi-plugin", publicHeadersPath: "."),
         .target(name: "NoEntryTestPlugin", path: "Tests/Fixtures/no-entry-plugin", publicHeadersPath: "."),
+        .target(name: "MisbehavingCTestPlugin", dependencies: [pluginABI], path: "Tests/Fixtures/misbehaving-c-plugin", publicHeadersPath: "."),
+        // Built against frozen copies of the header (version 1.0, and a "1.2" with fields this host lacks), not the current one.
+        .target(name: "ABIv1TestPlugin", path: "Tests/Fixtures/abi-v1-plugin", publicHeadersPath: "."),
+        .target(name: "ABIFutureTestPlugin", path: "Tests/Fixtures/abi-future-plugin", publicHeadersPath: "."),
 
         // Test helpers shared by the test targets: where the built plugin libraries are.
         .target(name: "TestSupport", dependencies: ["PluginHost", "MCPProtocol", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
@@ -197,7 +209,7 @@ let package = Package(
         .testTarget(name: "CloverInstallationTests", dependencies: ["CloverInstallation", "HostConfiguration"]),
         .testTarget(name: "LogCatalogueTests", dependencies: ["LogCatalogue"]),
         .testTarget(name: "LogTablesTests", dependencies: ["LogTables", "LogCatalogue", "SystemDatabase", "JSON"]),
-        .testTarget(name: "CloverPluginSupportTests", dependencies: ["CloverPluginSupport", "PluginKit"]),
+        .testTarget(name: "CloverPluginSupportTests", dependencies: ["CloverPluginSupport", pluginKit]),
         .testTarget(
             name: "SystemDatabaseTests",
             dependencies: [
@@ -207,7 +219,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CloverServicesTests",
-            dependencies: ["CloverServices", "CloverInstallation", "DemoInstallation", "HostConfiguration", "PluginHost", "MCPProtocol", "TestSupport"]
+            dependencies: [
+                "CloverServices", "CloverInstallation", "DemoInstallation", "HostConfiguration", "PluginHost", "MCPProtocol", "TestSupport",
+                .product(name: "CloverServiceContract", package: "sdk"),
+            ]
         ),
         .testTarget(name: "RemoteMCPTests", dependencies: ["RemoteMCP", "MCPProtocol"]),
         .testTarget(name: "DesktopExtensionTests", dependencies: ["DesktopExtension", "ZipArchive", "JSON", "CZlib"]),
@@ -215,7 +230,7 @@ let package = Package(
         .testTarget(name: "DemoInstallationTests", dependencies: ["DemoInstallation", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "PluginHostTests",
-            dependencies: ["PluginHost", "MCPProtocol", "TestSupport"]
+            dependencies: ["PluginHost", "MCPProtocol", "TestSupport", pluginABI]
         ),
         .testTarget(
             name: "MCPTransportTests",
@@ -226,5 +241,5 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-    ]
+    ] + toolGroupTargets
 )

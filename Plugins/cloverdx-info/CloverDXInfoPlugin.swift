@@ -69,10 +69,8 @@ struct CloverDXInfoPlugin: Plugin {
     }
 }
 
-@_cdecl("cdxmcp_plugin_entry_v1")
-public func cloverDXInfoPluginEntry(host: HostTable, plugin: PluginHandle, settings: SettingsBytes, settingsLength: Int,
-                             descriptor: DescriptorSlot) -> Int32 {
-    PluginExport.start(host, plugin, settings, settingsLength, descriptor) { _, settings in
-        CloverDXInfoPlugin(settings: settings)
-    }
+/// Makes the plugin from its plugins.json settings: what the library's entry (entry/Entry.swift) exports,
+/// and what the unit tests load into PluginKitTesting's host.
+public func cloverDXInfoPlugin(environment: PluginEnvironment, settings: PluginJSON) -> any Plugin {
+    CloverDXInfoPlugin(settings: settings)
 }

@@ -74,10 +74,8 @@ struct JobTrackingPlugin: Plugin {
     }
 }
 
-@_cdecl("cdxmcp_plugin_entry_v1")
-public func jobTrackingPluginEntry(host: HostTable, plugin: PluginHandle, settings: SettingsBytes, settingsLength: Int,
-                                   descriptor: DescriptorSlot) -> Int32 {
-    PluginExport.start(host, plugin, settings, settingsLength, descriptor) { _, settings in
-        JobTrackingPlugin(settings: settings)
-    }
+/// Makes the plugin from its plugins.json settings: what the library's entry (entry/Entry.swift) exports,
+/// and what the unit tests load into PluginKitTesting's host.
+public func jobTrackingPlugin(environment: PluginEnvironment, settings: PluginJSON) -> any Plugin {
+    JobTrackingPlugin(settings: settings)
 }

@@ -11,7 +11,7 @@ enum RunSourceChoice {
     /// The source `call` reads runs from.
     /// - Throws: `ToolError.failed` for an unknown setting, or in `auto` when neither source is there.
     static func source(for call: CallContext) throws -> any RunSource {
-        let setting = call.services.config(key)?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        let setting = call.environment.config(key)?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         switch setting {
         case "", "auto": return try automatic(call)
         case "database": return SystemDatabaseRunSource(call: call)

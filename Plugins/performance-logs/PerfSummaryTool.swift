@@ -94,7 +94,7 @@ enum PerfSummaryTool {
                     + "\(PerfStatistics.maximumBuckets): use bucketMinutes ≥ \((to.milliseconds - from.milliseconds) / Int64(PerfStatistics.maximumBuckets - 1) / 60_000 + 1) or a shorter window")
             }
         }
-        let maxHeap = PerfIncidentRules.gigabytes(maxHeapSize: call.services.config("worker.maxHeapSize"))
+        let maxHeap = PerfIncidentRules.gigabytes(maxHeapSize: call.environment.config("worker.maxHeapSize"))
         let (statistics, loaded) = try PerfStatistics.load(window: window, bucketMinutes: arguments.bucketMinutes, call: call)
         if call.isCancelled { throw ToolError.failed("server_perf_logs_summary was cancelled") }
         let (incidents, moreIncidents) = try PerfIncidentRules(workerMaxHeap: maxHeap).detect(window: window, call: call)

@@ -13,10 +13,8 @@ struct PerformanceLogsPlugin: Plugin {
     var tools: [ToolDefinition] { [PerfSummaryTool.definition, PerfQueryTool.definition] }
 }
 
-@_cdecl("cdxmcp_plugin_entry_v1")
-public func performanceLogsPluginEntry(host: HostTable, plugin: PluginHandle, settings: SettingsBytes, settingsLength: Int,
-                                       descriptor: DescriptorSlot) -> Int32 {
-    PluginExport.start(host, plugin, settings, settingsLength, descriptor) { _, settings in
-        PerformanceLogsPlugin(settings: settings)
-    }
+/// Makes the plugin from its plugins.json settings: what the library's entry (entry/Entry.swift) exports,
+/// and what the unit tests load into PluginKitTesting's host.
+public func performanceLogsPlugin(environment: PluginEnvironment, settings: PluginJSON) -> any Plugin {
+    PerformanceLogsPlugin(settings: settings)
 }

@@ -36,10 +36,8 @@ struct ServerLogsPlugin: Plugin {
     }
 }
 
-@_cdecl("cdxmcp_plugin_entry_v1")
-public func serverLogsPluginEntry(host: HostTable, plugin: PluginHandle, settings: SettingsBytes, settingsLength: Int,
-                                  descriptor: DescriptorSlot) -> Int32 {
-    PluginExport.start(host, plugin, settings, settingsLength, descriptor) { _, settings in
-        ServerLogsPlugin(settings: settings)
-    }
+/// Makes the plugin from its plugins.json settings: what the library's entry (entry/Entry.swift) exports,
+/// and what the unit tests load into PluginKitTesting's host.
+public func serverLogsPlugin(environment: PluginEnvironment, settings: PluginJSON) -> any Plugin {
+    ServerLogsPlugin(settings: settings)
 }

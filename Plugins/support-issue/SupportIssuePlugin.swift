@@ -12,10 +12,8 @@ struct SupportIssuePlugin: Plugin {
     var tools: [ToolDefinition] { [ReportTool.definition(previews: previews), StatusTool.definition] }
 }
 
-@_cdecl("cdxmcp_plugin_entry_v1")
-public func supportIssuePluginEntry(host: HostTable, plugin: PluginHandle, settings: SettingsBytes, settingsLength: Int,
-                                   descriptor: DescriptorSlot) -> Int32 {
-    PluginExport.start(host, plugin, settings, settingsLength, descriptor) { _, settings in
-        SupportIssuePlugin(settings: settings)
-    }
+/// Makes the plugin from its plugins.json settings: what the library's entry (entry/Entry.swift) exports,
+/// and what the unit tests load into PluginKitTesting's host.
+public func supportIssuePlugin(environment: PluginEnvironment, settings: PluginJSON) -> any Plugin {
+    SupportIssuePlugin(settings: settings)
 }

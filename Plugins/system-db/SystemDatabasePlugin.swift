@@ -22,10 +22,8 @@ struct SystemDatabasePlugin: Plugin {
     }
 }
 
-@_cdecl("cdxmcp_plugin_entry_v1")
-public func systemDatabasePluginEntry(host: HostTable, plugin: PluginHandle, settings: SettingsBytes, settingsLength: Int,
-                                      descriptor: DescriptorSlot) -> Int32 {
-    PluginExport.start(host, plugin, settings, settingsLength, descriptor) { _, settings in
-        SystemDatabasePlugin(settings: settings)
-    }
+/// Makes the plugin from its plugins.json settings: what the library's entry (entry/Entry.swift) exports,
+/// and what the unit tests load into PluginKitTesting's host.
+public func systemDatabasePlugin(environment: PluginEnvironment, settings: PluginJSON) -> any Plugin {
+    SystemDatabasePlugin(settings: settings)
 }

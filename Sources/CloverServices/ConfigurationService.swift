@@ -1,3 +1,4 @@
+import enum CloverServiceContract.HostServices
 import HostConfiguration
 import MCPProtocol
 import PluginHost
@@ -5,8 +6,8 @@ import PluginHost
 /// "config.effective": the configuration as the host resolved it (clover.properties, environment,
 /// flags), each key with where it came from, secrets masked by the `private.properties` rule.
 struct ConfigurationService: HostService {
-    let name = "config.effective"
-    let grant = "config.read"
+    let name = HostServices.ConfigEffective.name
+    let grant = HostServices.ConfigEffective.grant
     let configuration: HostConfiguration
     let privateKeys: PrivateProperties
 

@@ -1,4 +1,5 @@
 import CurlHTTP
+import enum CloverServiceContract.HostServices
 import Foundation
 import MCPProtocol
 import PluginHost
@@ -6,8 +7,8 @@ import PluginHost
 /// "http.request": calls CloverDX's REST API at the configured base URL. Plugins give a path, never
 /// a host, so they can reach only what the operator configured.
 struct CloverDXHTTPService: HostService {
-    let name = "http.request"
-    let grant = "http.cloverdx"
+    let name = HostServices.HTTPRequest.name
+    let grant = HostServices.HTTPRequest.grant
     let baseURL: URL
     let client: HTTPClient
 

@@ -1,3 +1,4 @@
+import enum CloverServiceContract.HostServices
 import Foundation
 import MCPProtocol
 import PluginHost
@@ -22,8 +23,8 @@ public final class PluginInventory: Sendable {
 
 /// "host.info": the sidecar itself: version, process, uptime and loaded plugins.
 struct HostInfoService: HostService {
-    let name = "host.info"
-    let grant = "installation.read"
+    let name = HostServices.HostInfo.name
+    let grant = HostServices.HostInfo.grant
     let version: String
     let started: Date
     let plugins: PluginInventory

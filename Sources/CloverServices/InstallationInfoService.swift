@@ -1,3 +1,4 @@
+import enum CloverServiceContract.HostServices
 import Foundation
 import CloverInstallation
 import MCPProtocol
@@ -5,8 +6,8 @@ import PluginHost
 
 /// "installation.info": where the installation keeps things, without secrets.
 struct InstallationInfoService: HostService {
-    let name = "installation.info"
-    let grant = "installation.read"
+    let name = HostServices.InstallationInfo.name
+    let grant = HostServices.InstallationInfo.grant
     let installation: CloverInstallation
 
     func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {

@@ -1,3 +1,4 @@
+import enum CloverServiceContract.HostServices
 import Foundation
 import LogCatalogue
 import MCPProtocol
@@ -11,8 +12,8 @@ enum LogServices {
     }
 
     struct List: HostService {
-        let name = "logs.list"
-        let grant = "logs.read"
+        let name = HostServices.LogsList.name
+        let grant = HostServices.LogsList.grant
         let catalogue: LogCatalogue
 
         func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {
@@ -29,8 +30,8 @@ enum LogServices {
     }
 
     struct Search: HostService {
-        let name = "logs.search"
-        let grant = "logs.read"
+        let name = HostServices.LogsSearch.name
+        let grant = HostServices.LogsSearch.grant
         let catalogue: LogCatalogue
 
         func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {
@@ -59,8 +60,8 @@ enum LogServices {
     }
 
     struct Tail: HostService {
-        let name = "logs.tail"
-        let grant = "logs.read"
+        let name = HostServices.LogsTail.name
+        let grant = HostServices.LogsTail.grant
         let catalogue: LogCatalogue
 
         func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {
@@ -71,8 +72,8 @@ enum LogServices {
     }
 
     struct Window: HostService {
-        let name = "logs.window"
-        let grant = "logs.read"
+        let name = HostServices.LogsWindow.name
+        let grant = HostServices.LogsWindow.grant
         let catalogue: LogCatalogue
 
         func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {

@@ -1,3 +1,4 @@
+import enum CloverServiceContract.HostServices
 import LogCatalogue
 import LogTables
 import MCPProtocol
@@ -8,8 +9,8 @@ import SystemDatabase
 /// job-queue, access, user-action) into an in-memory SQLite table and runs the plugin's one SELECT on
 /// it through the system database's read-only guard; plugins never open a database themselves.
 struct LogTableService: HostService {
-    let name = "logs.table"
-    let grant = "logs.read"
+    let name = HostServices.LogsTable.name
+    let grant = HostServices.LogsTable.grant
     let tables: LogTables
 
     /// Rows returned unless the request says otherwise.

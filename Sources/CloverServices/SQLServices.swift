@@ -1,3 +1,4 @@
+import enum CloverServiceContract.HostServices
 import MCPProtocol
 import PluginHost
 import SystemDatabase
@@ -9,8 +10,8 @@ enum SQLServices {
     }
 
     struct Query: HostService {
-        let name = "sql.query"
-        let grant = "sql.read"
+        let name = HostServices.SQLQuery.name
+        let grant = HostServices.SQLQuery.grant
         let database: any SystemDatabase
 
         func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {
@@ -33,8 +34,8 @@ enum SQLServices {
     }
 
     struct Schema: HostService {
-        let name = "sql.schema"
-        let grant = "sql.read"
+        let name = HostServices.SQLSchema.name
+        let grant = HostServices.SQLSchema.grant
         let database: any SystemDatabase
 
         func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {

@@ -1,3 +1,4 @@
+import enum CloverServiceContract.HostServices
 import Foundation
 import MCPProtocol
 import PluginHost
@@ -11,8 +12,8 @@ enum SandboxServices {
     }
 
     struct List: HostService {
-        let name = "sandboxes.list"
-        let grant = "sandboxes.read"
+        let name = HostServices.SandboxesList.name
+        let grant = HostServices.SandboxesList.grant
         let catalogue: SandboxCatalogue
 
         func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {
@@ -36,8 +37,8 @@ enum SandboxServices {
     }
 
     struct Files: HostService {
-        let name = "sandbox.files"
-        let grant = "sandboxes.read"
+        let name = HostServices.SandboxFiles.name
+        let grant = HostServices.SandboxFiles.grant
         let catalogue: SandboxCatalogue
         let filter: SandboxFileFilter
         static let defaultLimit = 500
@@ -72,8 +73,8 @@ enum SandboxServices {
     }
 
     struct Read: HostService {
-        let name = "sandbox.read"
-        let grant = "sandboxes.read"
+        let name = HostServices.SandboxRead.name
+        let grant = HostServices.SandboxRead.grant
         let catalogue: SandboxCatalogue
         let filter: SandboxFileFilter
         let masking: SecretMasking

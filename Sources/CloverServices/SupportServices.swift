@@ -1,3 +1,4 @@
+import enum CloverServiceContract.HostServices
 import Foundation
 import MCPProtocol
 import PluginHost
@@ -19,8 +20,8 @@ enum SupportServices {
     }
 
     struct Report: HostService {
-        let name = "support.report"
-        let grant = "support.write"
+        let name = HostServices.SupportReport.name
+        let grant = HostServices.SupportReport.grant
         let desk: SupportDesk?
         let rateLimitMs: Int
 
@@ -57,8 +58,8 @@ enum SupportServices {
     }
 
     struct Status: HostService {
-        let name = "support.status"
-        let grant = "support.write"
+        let name = HostServices.SupportStatus.name
+        let grant = HostServices.SupportStatus.grant
         let desk: SupportDesk?
         let rateLimitMs: Int
 
@@ -83,8 +84,8 @@ enum SupportServices {
     }
 
     struct Package: HostService {
-        let name = "support.package"
-        let grant = "support.write"
+        let name = HostServices.SupportPackage.name
+        let grant = HostServices.SupportPackage.grant
         let package: SupportPackage?
 
         func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {

@@ -77,6 +77,9 @@ enum HostAPI {
             responseLength?.pointee = stored.count
             return status
         }
+        table.pointee.set_load_error = { handlePointer, message, length in
+            PluginBinding.from(handlePointer)?.loadError.withLock { $0 = HostAPI.string(message, length) }
+        }
         return UnsafePointer(table)
     }()
 

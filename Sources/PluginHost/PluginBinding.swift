@@ -12,7 +12,9 @@ final class PluginBinding: Sendable {
     /// Which configuration keys the plugin may not read (the configuration is fixed for the process).
     let privateKeys: PrivateProperties
     let services: HostServiceDirectory
-    /// The last error a plugin logged, so a failing entry can say why.
+    /// Why the entry failed, as the plugin said with set_load_error (ABI 1.1).
+    let loadError = Mutex<String?>(nil)
+    /// The last error a plugin logged: a failing entry's reason when it gave none with set_load_error.
     let lastError = Mutex<String?>(nil)
     /// Grants from plugins.json; replaced when plugins.json changes.
     let grants = Mutex<Set<String>>([])

@@ -15,22 +15,25 @@ public struct PluginLoadError: Error, CustomStringConvertible, Sendable {
 public final class LoadedPlugin: Sendable {
     public let id: String
     public let version: String
+    /// The descriptor's one-line description (ABI 1.1), when the plugin gives one.
+    public let summary: String?
     public let libraryPath: String
     public let tools: [JSONValue]
     public let resources: [JSONValue]
     public let resourceTemplates: [JSONValue]
     public let prompts: [JSONValue]
     public let isSerial: Bool
-    /// The descriptor the plugin returned; valid for the life of the process (libraries are never unloaded).
+    /// The host's copy of the descriptor the plugin returned (`PluginLoader.copyDescriptor`); never freed, like the library.
     nonisolated(unsafe) let descriptor: UnsafePointer<cdxmcp_plugin>
     let handle: PluginBinding
     let serialLock = NSLock()
 
-    init(id: String, version: String, libraryPath: String, tools: [JSONValue], resources: [JSONValue],
+    init(id: String, version: String, summary: String?, libraryPath: String, tools: [JSONValue], resources: [JSONValue],
          resourceTemplates: [JSONValue], prompts: [JSONValue], isSerial: Bool,
          descriptor: UnsafePointer<cdxmcp_plugin>, handle: PluginBinding) {
         self.id = id
         self.version = version
+        self.summary = summary
         self.libraryPath = libraryPath
         self.tools = tools
         self.resources = resources
@@ -38,8 +41,12 @@ public final class LoadedPlugin: Sendable {
         self.prompts = prompts
         self.isSerial = isSerial
         self.descriptor = descriptor
+        self.descriptorSize = Int(descriptor.pointee.struct_size)
         self.handle = handle
     }
+
+    /// The struct_size the plugin's descriptor declared: which version of the header it was built against.
+    public let descriptorSize: Int
 
     public var toolNames: [String] { tools.compactMap { $0["name"]?.stringValue } }
 }
@@ -62,6 +69,9 @@ public struct PluginLoader: Sendable {
         self.configuration = configuration
         self.services = services
     }
+
+    /// The ABI major version this host speaks (CDXMCP_ABI_VERSION).
+    public static let abiVersion = Int(CDXMCP_ABI_VERSION)
 
     /// The folder of the running executable: where `swift build` puts the plugin libraries.
     public static var executableDirectory: URL {
@@ -132,25 +142,22 @@ public struct PluginLoader: Sendable {
             }
         }
         guard status == CDXMCP_OK else {
-            let reason = handle.lastError.withLock { $0 } ?? "no reason logged"
+            let reason = handle.loadError.withLock { $0 } ?? handle.lastError.withLock { $0 } ?? "it gave no reason (set_load_error) and logged no error"
             throw fail("its entry point failed with status \(status): \(reason)")
         }
-        guard let descriptor = descriptorPointer else { throw fail("its entry point returned no descriptor") }
-
-        let minimumSize = MemoryLayout<cdxmcp_plugin>.size
-        guard descriptor.pointee.struct_size >= minimumSize else {
-            throw fail("its descriptor is \(descriptor.pointee.struct_size) bytes, ABI \(CDXMCP_ABI_VERSION) needs at least \(minimumSize): rebuild it against the current header")
-        }
-        guard descriptor.pointee.abi_version == CDXMCP_ABI_VERSION else {
-            throw fail("built for ABI \(descriptor.pointee.abi_version), this host speaks ABI \(CDXMCP_ABI_VERSION): rebuild it against CloverMCPPluginABI \(CDXMCP_ABI_VERSION)")
-        }
+        guard let returned = descriptorPointer else { throw fail("its entry point returned no descriptor") }
+        let descriptor = try Self.copyDescriptor(returned, fail: fail)
         let plugin = descriptor.pointee
+        guard plugin.abi_version == CDXMCP_ABI_VERSION else {
+            throw fail("built for ABI \(plugin.abi_version), this host speaks ABI \(CDXMCP_ABI_VERSION): rebuild it against CloverMCPPluginABI \(CDXMCP_ABI_VERSION)")
+        }
         guard let idPointer = plugin.id else { throw fail("its descriptor has no id") }
         let declaredID = String(cString: idPointer)
         if declaredID != pluginID {
             logger.notice("plugin \"\(pluginID)\" calls itself \"\(declaredID)\"; plugins.json's id is used")
         }
         let version = plugin.version.map { String(cString: $0) } ?? "unknown"
+        let summary = plugin.description.map { String(cString: $0) }
 
         func list(_ pointer: UnsafePointer<CChar>?, _ field: String) throws(PluginLoadError) -> [JSONValue] {
             guard let pointer else { return [] }
@@ -172,9 +179,27 @@ public struct PluginLoader: Sendable {
             throw fail("it lists prompts but has no get_prompt entry point")
         }
         return LoadedPlugin(
-            id: pluginID, version: version, libraryPath: url.path, tools: tools, resources: resources,
+            id: pluginID, version: version, summary: summary, libraryPath: url.path, tools: tools, resources: resources,
             resourceTemplates: templates, prompts: prompts, isSerial: plugin.flags & UInt32(CDXMCP_PLUGIN_SERIAL) != 0,
             descriptor: descriptor, handle: handle)
+    }
+
+    /// Version 1's descriptor size: the least the host accepts (CDXMCP_PLUGIN_V1_SIZE).
+    static let descriptorVersion1Size = MemoryLayout<cdxmcp_plugin>.offset(of: \.complete)! + MemoryLayout<UnsafeRawPointer?>.size
+
+    /// The host's own copy of a plugin's descriptor: the `struct_size` bytes the plugin wrote, the rest
+    /// zero (absent). Reading the plugin's struct as the current, larger type would read past the end of
+    /// an older plugin's; fields beyond what this host knows are simply not copied.
+    static func copyDescriptor(_ returned: UnsafePointer<cdxmcp_plugin>,
+                               fail: (String) -> PluginLoadError) throws(PluginLoadError) -> UnsafePointer<cdxmcp_plugin> {
+        let declaredSize = Int(UnsafeRawPointer(returned).load(as: UInt32.self))
+        guard declaredSize >= descriptorVersion1Size else {
+            throw fail("its descriptor is \(declaredSize) bytes, smaller than ABI \(CDXMCP_ABI_VERSION)'s \(descriptorVersion1Size): set struct_size = sizeof(cdxmcp_plugin) and rebuild against the header")
+        }
+        let copy = UnsafeMutablePointer<cdxmcp_plugin>.allocate(capacity: 1)
+        copy.initialize(to: cdxmcp_plugin())
+        UnsafeMutableRawPointer(copy).copyMemory(from: returned, byteCount: min(declaredSize, MemoryLayout<cdxmcp_plugin>.size))
+        return UnsafePointer(copy)
     }
 
     /// SHA-256 of a file, lowercase hex.

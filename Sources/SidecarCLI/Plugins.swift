@@ -6,8 +6,8 @@ import PluginHost
 /// `cloverdx-mcp plugins`: inspect and switch the plugin set.
 struct Plugins: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List, enable, disable and verify plugins.",
-        subcommands: [List.self, Enable.self, Disable.self, Verify.self]
+        abstract: "List, enable, disable, verify and create plugins.",
+        subcommands: [List.self, Enable.self, Disable.self, Verify.self, New.self]
     )
 
     struct List: ParsableCommand {
@@ -26,6 +26,7 @@ struct Plugins: ParsableCommand {
                 do {
                     let plugin = try loader.load(entry, manifestDirectory: url.deletingLastPathComponent())
                     print("  \(entry.id) \(state) v\(plugin.version)  \(plugin.libraryPath)")
+                    if let summary = plugin.summary { print("      \(summary)") }
                     print("      tools: \(plugin.toolNames.joined(separator: ", "))")
                 } catch {
                     print("  \(entry.id) \(state) FAILS: \(error.reason)")
@@ -77,7 +78,8 @@ struct Plugins: ParsableCommand {
             guard FileManager.default.fileExists(atPath: url.path) else { throw ValidationError("no file at \(url.path)") }
             do throws(PluginLoadError) {
                 let plugin = try host.loader(configuration, logger: logger).open(url, pluginID: url.deletingPathExtension().lastPathComponent)
-                print("ok: \(url.lastPathComponent) speaks ABI 1, plugin version \(plugin.version)")
+                print("ok: \(url.lastPathComponent) speaks ABI \(PluginLoader.abiVersion) (descriptor of \(plugin.descriptorSize) bytes), plugin version \(plugin.version)")
+                if let summary = plugin.summary { print("about: \(summary)") }
                 print("sha256: \(try PluginLoader.sha256(of: url, pluginID: plugin.id))")
                 print("tools: \(plugin.toolNames.joined(separator: ", "))")
                 print("resources: \(plugin.resources.count), resource templates: \(plugin.resourceTemplates.count), prompts: \(plugin.prompts.count)")

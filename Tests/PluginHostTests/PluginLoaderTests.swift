@@ -10,7 +10,7 @@ import TestSupport
     @Test func loadsTheSwiftExampleThroughTheABI() throws {
         let plugin = try loader.load(BuiltPlugins.entry("hello-swift", library: "HelloSwiftPlugin"), manifestDirectory: nil)
         #expect(plugin.version == "1.0.0")
-        #expect(plugin.toolNames == ["hello_greet", "hello_count"])
+        #expect(plugin.toolNames == ["hello_greet", "hello_count", "hello_node"])
         #expect(plugin.prompts.count == 1 && plugin.resources.count == 1 && plugin.resourceTemplates.count == 1)
         let greet = try #require(plugin.tools.first)
         #expect(greet["annotations"]?["readOnlyHint"] == true)
@@ -19,7 +19,7 @@ import TestSupport
 
     @Test func loadsTheCExampleBuiltFromTheHeaderAlone() throws {
         let plugin = try loader.load(BuiltPlugins.entry("echo-c", library: "EchoCPlugin"), manifestDirectory: nil)
-        #expect(plugin.toolNames == ["echo_arguments"])
+        #expect(plugin.toolNames == ["echo_arguments", "echo_host"])
         #expect(!plugin.isSerial)
     }
 

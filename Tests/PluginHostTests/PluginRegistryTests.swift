@@ -40,7 +40,7 @@ func context(_ revision: ProtocolRevision = .v2025_11_25, progressToken: JSONVal
 
     @Test func callsToolsInBothExamplePlugins() async throws {
         registry.apply(manifest(hello, echo))
-        #expect(toolNames() == ["hello_greet", "hello_count", "echo_arguments"])
+        #expect(toolNames() == ["hello_greet", "hello_count", "hello_node", "echo_arguments", "echo_host"])
         let greeting = try await registry.gate.callTool(name: "hello_greet", arguments: ["name": "Ada"], context: context())
         #expect(greeting["structuredContent"]?["greeting"] == "Hello, Ada!")
         let echoed = try await registry.gate.callTool(name: "echo_arguments", arguments: ["text": "a \"quoted\"\nline"], context: context())
@@ -143,7 +143,7 @@ func context(_ revision: ProtocolRevision = .v2025_11_25, progressToken: JSONVal
                                              BuiltPlugins.entry("plain", library: "NoEntryTestPlugin")))
         #expect(report.active == ["echo-c"])
         #expect(Set(report.failed.map(\.pluginID)) == ["future", "plain"])
-        #expect(toolNames() == ["echo_arguments"])
+        #expect(toolNames() == ["echo_arguments", "echo_host"])
     }
 
     @Test func disablingUnregistersAndAnnouncesTheChange() {
@@ -152,13 +152,13 @@ func context(_ revision: ProtocolRevision = .v2025_11_25, progressToken: JSONVal
         disabled.enabled = false
         let report = registry.apply(manifest(disabled, echo))
         #expect(report.disabled == ["hello-swift"])
-        #expect(toolNames() == ["echo_arguments"])
+        #expect(toolNames() == ["echo_arguments", "echo_host"])
         #expect(log.changes.contains(.tools) && log.changes.contains(.prompts) && log.changes.contains(.resources))
         let before = log.changes.count
         registry.apply(manifest(disabled, echo))  // nothing changed: nothing announced
         #expect(log.changes.count == before)
         registry.apply(manifest(hello, echo))  // enabled again: the loaded library is reused
-        #expect(toolNames() == ["hello_greet", "hello_count", "echo_arguments"])
+        #expect(toolNames() == ["hello_greet", "hello_count", "hello_node", "echo_arguments", "echo_host"])
     }
 
     @Test func readsResourcesByURIAndTemplate() async throws {

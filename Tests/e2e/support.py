@@ -33,8 +33,8 @@ PV_KEY = "io.modelcontextprotocol/protocolVersion"
 CAPS_KEY = "io.modelcontextprotocol/clientCapabilities"
 INFO_KEY = "io.modelcontextprotocol/clientInfo"
 
-HELLO_TOOLS = {"hello_greet", "hello_count"}
-ECHO_TOOLS = {"echo_arguments"}
+HELLO_TOOLS = {"hello_greet", "hello_count", "hello_node"}
+ECHO_TOOLS = {"echo_arguments", "echo_host"}
 FAULTY_TOOLS = {"faulty_throw", "faulty_sleep", "faulty_config", "faulty_service"}
 
 LISTENING = re.compile(r"listening on http://(?P<host>[^\s/]+):(?P<port>\d+)(?P<path>/\S*) with (?P<count>\d+) plugins")

@@ -2,16 +2,30 @@ import Foundation
 import PluginKit
 
 /// The Swift example plugin: what a tool group looks like when written with PluginKit.
-/// It greets, counts with progress, and offers a prompt and resources, so every part of the
-/// plugin contract has a working example.
+/// It greets, counts with progress, greets the CloverDX node through a host service, and offers a
+/// prompt and resources, so every part of the plugin contract has a working example.
 struct HelloPlugin: Plugin {
     let id = "hello-swift"
     let version = "1.0.0"
+    let summary: String? = "The PluginKit example: greetings, progress, a host service, a prompt and resources"
     /// From plugins.json settings: the greeting word.
     let greeting: String
+    /// The host's log and configuration, outside any call.
+    let environment: PluginEnvironment
 
-    init(settings: PluginJSON) {
+    /// The configuration key hello_node signs its greeting with, when set.
+    static let signatureKey = "clover.mcp.hello.signature"
+
+    init(environment: PluginEnvironment, settings: PluginJSON) {
+        self.environment = environment
         greeting = settings["greeting"]?.stringValue ?? "Hello"
+    }
+
+    struct NodeGreeting: Encodable {
+        let greeting: String
+        let nodeId: String
+        let timeZone: String
+        let signature: String?
     }
 
     struct GreetArguments: Decodable, Sendable {
@@ -61,6 +75,25 @@ struct HelloPlugin: Plugin {
                 call.log(.info, "counted to \(reached)")
                 return .text(reached == arguments.to ? "Counted to \(reached)." : "Cancelled after \(reached).")
             },
+            ToolDefinition(
+                name: "hello_node", title: "Greet the CloverDX node",
+                description: "Greets the CloverDX node this server runs next to, by its id and time zone (the host service "
+                    + "installation.info), signed with the configuration value \(Self.signatureKey) when it is set.",
+                inputSchema: #"{"type":"object","properties":{},"additionalProperties":false}"#,
+                outputSchema: #"{"type":"object","properties":{"greeting":{"type":"string"},"nodeId":{"type":"string"},"timeZone":{"type":"string"},"signature":{"type":"string"}},"required":["greeting","nodeId","timeZone"]}"#,
+                arguments: NoArguments.self
+            ) { [greeting, environment] _, call in
+                let installation: HostServices.InstallationInfo.Answer
+                do {
+                    installation = try call.installation.info()
+                } catch let refused as ServiceRefused {
+                    throw refused.toolError(about: "hello_node")
+                }
+                let signature = environment.config(Self.signatureKey)
+                let text = "\(greeting), \(installation.nodeId) (\(installation.timeZone.id))!" + (signature.map { " — \($0)" } ?? "")
+                return try .structured(NodeGreeting(greeting: text, nodeId: installation.nodeId, timeZone: installation.timeZone.id,
+                                                    signature: signature), text: text)
+            },
         ]
     }
 
@@ -106,7 +139,7 @@ struct HelloPlugin: Plugin {
 @_cdecl("cdxmcp_plugin_entry_v1")
 public func helloPluginEntry(host: HostTable, plugin: PluginHandle, settings: SettingsBytes, settingsLength: Int,
                              descriptor: DescriptorSlot) -> Int32 {
-    PluginExport.start(host, plugin, settings, settingsLength, descriptor) { _, settings in
-        HelloPlugin(settings: settings)
+    PluginExport.start(host, plugin, settings, settingsLength, descriptor) { environment, settings in
+        HelloPlugin(environment: environment, settings: settings)
     }
 }

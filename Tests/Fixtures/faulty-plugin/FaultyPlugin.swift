@@ -6,7 +6,7 @@ import PluginKit
 struct FaultyPlugin: Plugin {
     let id = "faulty"
     let version = "0.0.1"
-    let services: PluginEnvironment
+    let environment: PluginEnvironment
 
     struct SleepArguments: Decodable, Sendable {
         let seconds: Double
@@ -50,8 +50,8 @@ struct FaultyPlugin: Plugin {
                 name: "faulty_config", title: "Reads configuration", description: "Returns a configuration value.",
                 inputSchema: #"{"type":"object","properties":{"key":{"type":"string"}},"required":["key"]}"#,
                 arguments: ConfigArguments.self
-            ) { [services] arguments, _ in
-                .text(services.config(arguments.key) ?? "<unset>")
+            ) { [environment] arguments, _ in
+                .text(environment.config(arguments.key) ?? "<unset>")
             },
             ToolDefinition(
                 name: "faulty_service", title: "Calls a host service", description: "Returns a host service's answer.",
@@ -72,8 +72,8 @@ struct EntryRefused: Error, CustomStringConvertible {
 @_cdecl("cdxmcp_plugin_entry_v1")
 public func faultyPluginEntry(host: HostTable, plugin: PluginHandle, settings: SettingsBytes, settingsLength: Int,
                               descriptor: DescriptorSlot) -> Int32 {
-    PluginExport.start(host, plugin, settings, settingsLength, descriptor) { services, settings in
+    PluginExport.start(host, plugin, settings, settingsLength, descriptor) { environment, settings in
         if settings["failEntry"] == .bool(true) { throw EntryRefused() }
-        return FaultyPlugin(services: services)
+        return FaultyPlugin(environment: environment)
     }
 }

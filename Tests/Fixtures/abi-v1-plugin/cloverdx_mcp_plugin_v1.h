@@ -1,5 +1,6 @@
 /*
- * cloverdx_mcp_plugin.h: the whole contract between the cloverdx-mcp host and a tool-group plugin.
+ * cloverdx_mcp_plugin_v1.h: FROZEN COPY of the header as ABI version 1.0 shipped it (for the compatibility
+ * tests: never edit). The whole contract between the cloverdx-mcp host and a tool-group plugin.
  *
  * A plugin is a shared library that exports one C function, CDXMCP_ENTRY_SYMBOL. The host loads it
  * with dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE), never unloads it, calls the entry once, and

@@ -6,8 +6,8 @@ import Foundation
 /// @_cdecl("cdxmcp_plugin_entry_v1")
 /// public func pluginEntry(host: HostTable, plugin: PluginHandle, settings: SettingsBytes,
 ///                         settingsLength: Int, descriptor: DescriptorSlot) -> Int32 {
-///     PluginExport.start(host, plugin, settings, settingsLength, descriptor) { services, settings in
-///         HelloPlugin(services: services, settings: settings)
+///     PluginExport.start(host, plugin, settings, settingsLength, descriptor) { environment, settings in
+///         HelloPlugin(environment: environment, settings: settings)
 ///     }
 /// }
 /// ```
@@ -19,28 +19,30 @@ public typealias DescriptorSlot = UnsafeMutablePointer<UnsafePointer<cdxmcp_plug
 /// Builds the C descriptor for a Swift `Plugin` and routes the host's calls to it.
 public enum PluginExport {
     /// Runs the plugin's entry: creates the plugin and hands the host its descriptor.
-    /// Errors thrown by `make` fail the entry; their text reaches the operator.
-    public static func start<P: Plugin>(
+    /// Errors thrown by `make` fail the entry; their text reaches the operator (set_load_error, or the
+    /// log on a host older than ABI 1.1).
+    public static func start(
         _ host: HostTable, _ handle: PluginHandle, _ settings: SettingsBytes, _ settingsLength: Int,
-        _ descriptor: DescriptorSlot, make: (PluginEnvironment, PluginJSON) throws -> P
+        _ descriptor: DescriptorSlot, make: (PluginEnvironment, PluginJSON) throws -> any Plugin
     ) -> Int32 {
         guard let host, let descriptor else { return cdxmcp_status(CDXMCP_INVALID_ARGUMENTS) }
-        let services = PluginEnvironment(table: host, handle: handle)
-        guard host.pointee.abi_version == CDXMCP_ABI_VERSION else {
-            services.log(.error, "host speaks ABI \(host.pointee.abi_version), plugin was built for ABI \(CDXMCP_ABI_VERSION)")
+        let environment = PluginEnvironment(table: host, handle: handle)
+        guard host.pointee.abi_version == CDXMCP_ABI_VERSION, HostTableFields.size(of: host) >= HostTableFields.version1Size else {
+            environment.failLoad("host speaks ABI \(host.pointee.abi_version) with a \(HostTableFields.size(of: host))-byte table; "
+                + "this plugin needs ABI \(CDXMCP_ABI_VERSION) with at least \(HostTableFields.version1Size) bytes")
             return cdxmcp_status(CDXMCP_UNSUPPORTED)
         }
         do {
             let settingsJSON = settings.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: settingsLength), as: UTF8.self) } ?? "{}"
-            let plugin = try make(services, try PluginJSON(parsing: settingsJSON.isEmpty ? "{}" : settingsJSON))
+            let plugin = try make(environment, try PluginJSON(parsing: settingsJSON.isEmpty ? "{}" : settingsJSON))
             if let problem = plugin.tools.lazy.compactMap(\.problem).first {
-                services.log(.error, problem)
+                environment.failLoad(problem)
                 return cdxmcp_status(CDXMCP_INVALID_ARGUMENTS)
             }
-            descriptor.pointee = ExportedPlugin(plugin: plugin, services: services).descriptor
+            descriptor.pointee = ExportedPlugin(plugin: plugin, environment: environment).descriptor
             return cdxmcp_status(CDXMCP_OK)
         } catch {
-            services.log(.error, "\(error)")
+            environment.failLoad("\(error)")
             return cdxmcp_status(CDXMCP_FAILED)
         }
     }
@@ -49,13 +51,13 @@ public enum PluginExport {
 /// A Swift plugin behind its C descriptor. Created once per load and never freed, like the library.
 final class ExportedPlugin: Sendable {
     let plugin: any Plugin
-    let services: PluginEnvironment
+    let environment: PluginEnvironment
     let toolsByName: [String: ToolDefinition]
     nonisolated(unsafe) private(set) var descriptor: UnsafePointer<cdxmcp_plugin>! = nil
 
-    init(plugin: any Plugin, services: PluginEnvironment) {
+    init(plugin: any Plugin, environment: PluginEnvironment) {
         self.plugin = plugin
-        self.services = services
+        self.environment = environment
         self.toolsByName = Dictionary(plugin.tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let pointer = UnsafeMutablePointer<cdxmcp_plugin>.allocate(capacity: 1)
         pointer.initialize(to: cdxmcp_plugin())
@@ -68,6 +70,7 @@ final class ExportedPlugin: Sendable {
         pointer.pointee.resource_templates_json = UnsafePointer(strdup(PluginJSON.array(plugin.resourceTemplates.map { $0.json(uriKey: "uriTemplate") }).text))
         pointer.pointee.prompts_json = UnsafePointer(strdup(PluginJSON.array(plugin.prompts.map(\.json)).text))
         pointer.pointee.flags = plugin.isSerial ? UInt32(CDXMCP_PLUGIN_SERIAL) : 0
+        pointer.pointee.description = plugin.summary.map { UnsafePointer(strdup($0)) }
         pointer.pointee.call_tool = { context, call, name, nameLength, arguments, argumentsLength in
             ExportedPlugin.from(context).callTool(call, text(name, nameLength), text(arguments, argumentsLength))
         }
@@ -88,7 +91,7 @@ final class ExportedPlugin: Sendable {
         Unmanaged<ExportedPlugin>.fromOpaque(context!).takeUnretainedValue()
     }
 
-    private func callContext(_ call: OpaquePointer?) -> CallContext { CallContext(host: services, call: call) }
+    private func callContext(_ call: OpaquePointer?) -> CallContext { CallContext(host: environment, call: call) }
 
     func callTool(_ call: OpaquePointer?, _ name: String, _ arguments: String) -> cdxmcp_status {
         let context = callContext(call)
@@ -148,7 +151,7 @@ final class ExportedPlugin: Sendable {
     }
 
     private func hand(_ call: OpaquePointer?, _ result: PluginJSON) -> cdxmcp_status {
-        guard let setResult = services.table.pointee.set_result else { return cdxmcp_status(CDXMCP_UNSUPPORTED) }
+        guard let setResult = environment.table.pointee.set_result else { return cdxmcp_status(CDXMCP_UNSUPPORTED) }
         // The host parses the result, so it is written directly rather than through JSONEncoder.
         var bytes: [UInt8] = []
         result.write(to: &bytes)
@@ -158,7 +161,7 @@ final class ExportedPlugin: Sendable {
     }
 
     private func fail(_ call: OpaquePointer?, _ status: Int, _ message: String) -> cdxmcp_status {
-        if let setError = services.table.pointee.set_error {
+        if let setError = environment.table.pointee.set_error {
             var bytes = Array(message.utf8)
             bytes.withUnsafeMutableBufferPointer { buffer in
                 buffer.withMemoryRebound(to: CChar.self) { setError(call, $0.baseAddress, $0.count) }

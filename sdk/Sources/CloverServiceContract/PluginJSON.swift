@@ -1,7 +1,8 @@
 import Foundation
 
-/// A JSON value for plugin authors: schemas, structured results, settings. PluginKit keeps its own
-/// (rather than the host's) because it is linked into every plugin and must not share code with it.
+/// A JSON value for plugin authors: schemas, structured results, settings, and the free-form parts of
+/// host-service messages (SQL cells, a support report). The SDK keeps its own (not the host's) because
+/// it is linked into every plugin and must not share code with the host.
 public enum PluginJSON: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
@@ -106,7 +107,7 @@ public enum PluginJSON: Sendable, Hashable, Codable {
     /// Appends compact JSON text with sorted keys, without JSONEncoder's Codable machinery: results
     /// go back to the host on every call. (The host's JSONSerializer is not reachable from here:
     /// plugins link PluginKit and the C ABI only.)
-    func write(to out: inout [UInt8]) {
+    package func write(to out: inout [UInt8]) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)

@@ -1,8 +1,12 @@
+import Foundation
 @_exported import CloverMCPPluginABI
+@_exported import CloverServiceContract
 
 /// Log levels a plugin writes at (MCP's, RFC 5424 names).
-public enum PluginLogLevel: Int32, Sendable {
+public enum PluginLogLevel: Int32, Sendable, Comparable {
     case debug = 0, info, notice, warning, error, critical, alert, emergency
+
+    public static func < (lhs: PluginLogLevel, rhs: PluginLogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// The host as a plugin sees it outside any call: its log and the configuration. (Host services,
@@ -35,6 +39,15 @@ public struct PluginEnvironment: @unchecked Sendable {
         }
     }
 
+    /// Says why the entry fails: set_load_error where the host has it (ABI 1.1), an error line otherwise.
+    func failLoad(_ reason: String) {
+        guard let setLoadError = HostTableFields.function(table, \.set_load_error) else { return log(.error, reason) }
+        var bytes = Array(reason.utf8)
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { setLoadError(handle, $0.baseAddress, $0.count) }
+        }
+    }
+
     static func log(_ table: UnsafePointer<cdxmcp_host_api>, _ handle: OpaquePointer?, _ call: OpaquePointer?,
                     _ level: PluginLogLevel, _ message: String) {
         guard let log = table.pointee.log else { return }
@@ -52,7 +65,7 @@ public struct CallContext: @unchecked Sendable {
     let call: OpaquePointer?
 
     /// Settings and configuration, as outside a call.
-    public var services: PluginEnvironment { host }
+    public var environment: PluginEnvironment { host }
 
     /// True once the client cancelled or the host's timeout passed: stop and return.
     public var isCancelled: Bool {
@@ -71,14 +84,34 @@ public struct CallContext: @unchecked Sendable {
         }
     }
 
-    /// Calls a host service (the header lists them: "logs.search", "sql.query", …) and returns its
-    /// JSON answer. Throws `ServiceRefused` when the host says no: no grant, no such service, bad request.
+    /// Calls a host service by name with a JSON request and returns its JSON answer: for services this
+    /// SDK has no contract type for. Prefer the typed calls (`logs.search(...)`, `sql.query(...)`, …).
+    /// Throws `ServiceRefused` when the host says no: no grant, no such service, bad request.
     public func service(_ name: String, _ request: PluginJSON = .object([:])) throws -> PluginJSON {
-        guard host.table.pointee.struct_size >= MemoryLayout<cdxmcp_host_api>.size, let callService = host.table.pointee.call_service else {
+        let text = try serviceText(name, request.text)
+        return (try? PluginJSON(parsing: text)) ?? .object([:])
+    }
+
+    /// Calls a host service through its contract type (docs/SERVICES.md): the request encoded from
+    /// `S.Request`, the answer decoded into `S.Answer`. Throws `ServiceRefused` when the host says no.
+    public func call<S: HostServiceContract>(_ service: S.Type, _ request: S.Request) throws -> S.Answer {
+        let requestText = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
+        let answer = try serviceText(S.name, requestText)
+        do {
+            return try JSONDecoder().decode(S.Answer.self, from: Data(answer.utf8))
+        } catch {
+            throw ServiceRefused(status: cdxmcp_status(CDXMCP_FAILED),
+                                 message: "\(S.name) answered in a form this plugin does not read (\(ArgumentDecoding.explain(error, tool: S.name))): is the host older than the SDK?")
+        }
+    }
+
+    /// The answer's text, copied out of the host's buffer (valid only until the call ends).
+    private func serviceText(_ name: String, _ request: String) throws -> String {
+        guard let callService = HostTableFields.function(host.table, \.call_service) else {
             throw ServiceRefused(status: cdxmcp_status(CDXMCP_UNSUPPORTED), message: "this host offers no services (an older cloverdx-mcp)")
         }
         let nameBytes = Array(name.utf8)
-        let requestBytes = Array(request.text.utf8)
+        let requestBytes = Array(request.utf8)
         var response: UnsafePointer<CChar>?
         var responseLength = 0
         let status = nameBytes.withUnsafeBufferPointer { nameBuffer in
@@ -91,13 +124,12 @@ public struct CallContext: @unchecked Sendable {
                 }
             }
         }
-        // The host owns the response until the call ends; copy it into Swift values now.
         let text = response.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: responseLength), as: UTF8.self) } ?? "{}"
-        let json = (try? PluginJSON(parsing: text)) ?? .object([:])
         guard status == CDXMCP_OK else {
-            throw ServiceRefused(status: status, message: json["error"]?.stringValue ?? "\(name) failed with status \(status)")
+            let message = (try? PluginJSON(parsing: text))?["error"]?.stringValue
+            throw ServiceRefused(status: status, message: message ?? "\(name) failed with status \(status)")
         }
-        return json
+        return text
     }
 
     /// Logs to the host, and to the client if its log level lets the line through.
@@ -111,6 +143,12 @@ public struct ServiceRefused: Error, CustomStringConvertible {
     public let status: Int32
     public let message: String
     public var description: String { message }
+
+    /// A refusal with a status of the header (CDXMCP_DENIED, CDXMCP_INVALID_ARGUMENTS, …); test hosts throw these.
+    public init(status: Int32, message: String) {
+        self.status = status
+        self.message = message
+    }
 
     /// The tool error a model acts on, the one translation of a refusal: an argument error when the
     /// request was wrong or named something that does not exist, a failure otherwise (no grant,

@@ -90,6 +90,8 @@ public protocol Plugin: Sendable {
     /// Stable identifier, e.g. "server-logs".
     var id: String { get }
     var version: String { get }
+    /// One line on what the plugin offers, shown by `cloverdx-mcp plugins list` and `verify`; nil by default.
+    var summary: String? { get }
     var tools: [ToolDefinition] { get }
     var prompts: [PromptDefinition] { get }
     var resources: [ResourceDefinition] { get }
@@ -104,6 +106,7 @@ public protocol Plugin: Sendable {
 }
 
 extension Plugin {
+    public var summary: String? { nil }
     public var prompts: [PromptDefinition] { [] }
     public var resources: [ResourceDefinition] { [] }
     public var resourceTemplates: [ResourceDefinition] { [] }

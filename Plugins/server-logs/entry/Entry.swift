@@ -1,0 +1,9 @@
+import PluginKit
+import ServerLogsPlugin
+
+/// The library's only exported symbol: the ABI's entry, which hands the host the plugin's descriptor.
+@_cdecl("cdxmcp_plugin_entry_v1")
+public func serverLogsPluginEntry(host: HostTable, plugin: PluginHandle, settings: SettingsBytes, settingsLength: Int,
+                                  descriptor: DescriptorSlot) -> Int32 {
+    PluginExport.start(host, plugin, settings, settingsLength, descriptor, make: serverLogsPlugin)
+}

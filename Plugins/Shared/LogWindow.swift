@@ -22,8 +22,8 @@ public enum LogWindow {
     /// The time of the log's last entry, from the host's `logs.list`; nil when the log is absent or its
     /// newest file cannot be read from the end.
     public static func lastTime(of log: String, call: CallContext) -> WallClock? {
-        let logs = (try? call.service("logs.list"))?["logs"]?.arrayValue ?? []
-        guard let text = logs.first(where: { $0["id"]?.stringValue == log })?["lastTime"]?.stringValue,
+        let logs = (try? call.logs.list())?.logs ?? []
+        guard let text = logs.first(where: { $0.id == log })?.lastTime,
               let (time, _) = ServerTime.parseISO(text) else { return nil }
         return time
     }

@@ -21,23 +21,18 @@ public struct SQLRows: Sendable {
     /// - Throws: `ToolError.invalidArguments` when the host's guard refuses the SQL (its message says
     ///   why), `ToolError.failed` when the database fails or the plugin lacks the grant.
     public static func query(_ sql: String, maxRows: Int? = nil, timeoutMs: Int? = nil, call: CallContext) throws -> SQLRows {
-        var request: [String: PluginJSON] = ["sql": .string(sql)]
-        if let maxRows { request["maxRows"] = .number(Double(maxRows)) }
-        if let timeoutMs { request["timeoutMs"] = .number(Double(timeoutMs)) }
-        let answer: PluginJSON
+        let answer: HostServices.SQLQuery.Answer
         do {
-            answer = try call.service("sql.query", .object(request))
+            answer = try call.sql.query(.init(sql: sql, maxRows: maxRows, timeoutMs: timeoutMs))
         } catch let refused as ServiceRefused {
             throw refused.toolError(about: refused.status == cdxmcp_status(CDXMCP_INVALID_ARGUMENTS) ? nil : "system database")
         }
-        let columns = (answer["columns"]?.arrayValue ?? []).map {
-            Column(name: $0["name"]?.stringValue ?? "", type: $0["type"]?.stringValue ?? "")
-        }
+        let columns = answer.columns.map { Column(name: $0.name, type: $0.type) }
         var index: [String: Int] = [:]
         for (position, column) in columns.enumerated() where index[column.name] == nil { index[column.name] = position }
-        let rows = (answer["rows"]?.arrayValue ?? []).map { SQLRow(index: index, values: $0.arrayValue ?? []) }
-        return SQLRows(columns: columns, rows: rows, truncated: answer["truncated"]?.boolValue ?? false,
-                       truncationReason: answer["truncationReason"]?.stringValue, elapsedMs: answer["elapsedMs"]?.int64Value ?? 0)
+        let rows = answer.rows.map { SQLRow(index: index, values: $0) }
+        return SQLRows(columns: columns, rows: rows, truncated: answer.truncated, truncationReason: answer.truncationReason,
+                       elapsedMs: Int64(answer.elapsedMs))
     }
 }
 

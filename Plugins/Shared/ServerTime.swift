@@ -53,11 +53,11 @@ public struct ServerTime: Sendable {
     /// The server's zone from the host's `installation.info` (grant `installation.read`); this
     /// machine's zone when the host cannot say, since a sidecar runs next to its server.
     public static func of(_ call: CallContext) -> ServerTime {
-        let info = try? call.service("installation.info")
-        if let id = info?["timeZone"]?["id"]?.stringValue, let zone = TimeZone(identifier: id) {
+        let info = try? call.installation.info()
+        if let id = info?.timeZone.id, let zone = TimeZone(identifier: id) {
             return ServerTime(timeZone: zone)
         }
-        if case .number(let offset)? = info?["timeZone"]?["utcOffsetSeconds"], let zone = TimeZone(secondsFromGMT: Int(offset)) {
+        if let offset = info?.timeZone.utcOffsetSeconds, let zone = TimeZone(secondsFromGMT: offset) {
             return ServerTime(timeZone: zone)
         }
         return ServerTime(timeZone: .current)

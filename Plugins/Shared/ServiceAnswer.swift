@@ -9,4 +9,14 @@ extension CallContext {
             throw refused.toolError()
         }
     }
+
+    /// Calls a host service through its contract type (`HostServices.LogsSearch`, …), turning a refusal
+    /// into the `ToolError` a model acts on.
+    public func answer<S: HostServiceContract>(of service: S.Type, _ request: S.Request) throws -> S.Answer {
+        do {
+            return try call(service, request)
+        } catch let refused as ServiceRefused {
+            throw refused.toolError()
+        }
+    }
 }

@@ -9,7 +9,7 @@ struct JobLogErrors: Encodable {
     struct Issue: Encodable {
         /// `cause`, `error` or `warning`.
         let role: String
-        let entry: HostLogEntry
+        let entry: LogEntry
         /// How often this exact message occurs in the log.
         let occurrences: Int
         let lastTime: String?
@@ -72,9 +72,8 @@ struct JobLogErrors: Encodable {
     static func read(runId: Int64, call: CallContext) throws -> JobLogErrors {
         let log = RunLookup.logID(runId)
         let reader = RunLogReader(runId: runId, log: log, call: call)
-        let (found, complete, totalBytes) = try reader.all(["levels": .array(["FATAL", "ERROR", "WARN"].map(PluginJSON.string))],
-                                                           pages: maximumPages)
-        var groups: [(entry: HostLogEntry, count: Int, last: String?)] = []
+        let (found, complete, totalBytes) = try reader.all(levels: ["FATAL", "ERROR", "WARN"], pages: maximumPages)
+        var groups: [(entry: LogEntry, count: Int, last: String?)] = []
         var indexByMessage: [String: Int] = [:]
         for entry in found {
             let key = (entry.level ?? "") + "\u{1}" + entry.message
@@ -86,7 +85,7 @@ struct JobLogErrors: Encodable {
                 groups.append((entry, 1, entry.time))
             }
         }
-        let isSevere = { (entry: HostLogEntry) in entry.level == "ERROR" || entry.level == "FATAL" }
+        let isSevere = { (entry: LogEntry) in entry.level == "ERROR" || entry.level == "FATAL" }
         let causeIndex = groups.firstIndex { isSevere($0.entry) && $0.entry.hasStackTrace } ?? groups.firstIndex { isSevere($0.entry) }
         // At most `maximumIssues`: the cause, then errors before warnings; shown in log order after the cause.
         let rank = { (index: Int) in index == causeIndex ? 0 : isSevere(groups[index].entry) ? 1 : 2 }
@@ -158,7 +157,7 @@ struct JobLogErrors: Encodable {
     }
 }
 
-extension HostLogEntry {
+extension LogEntry {
     /// Where the entry is, to tell entries apart across searches.
     var key: String { "\(file):\(line ?? 0)" }
 }

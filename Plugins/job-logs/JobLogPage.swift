@@ -35,12 +35,11 @@ struct JobLogPage: Encodable {
         // Each call may take `remaining - entriesPerCall` bytes of entry text, leaving room for the line breaks.
         while maximumBytes - bytes > entriesPerCall {
             if call.isCancelled { throw ToolError.failed("job_get_log was cancelled") }
-            var request: [String: PluginJSON] = ["log": .string(log), "limit": .number(Double(entriesPerCall)),
-                                                 "maxBytes": .number(Double(maximumBytes - bytes - entriesPerCall))]
-            if let position { request["cursor"] = .string(position) }
-            let answer = try JobLogTool.answer("logs.search", request, runId: runId, call: call)
-            totalBytes = answer["totalBytes"]?.int64Value ?? totalBytes
-            let entries = HostLogEntry.entries(of: answer)
+            let request = HostServices.LogsSearch.Request(log: log, limit: entriesPerCall, cursor: position,
+                                                          maxBytes: maximumBytes - bytes - entriesPerCall)
+            let answer = try JobLogTool.answer(HostServices.LogsSearch.self, request, runId: runId, call: call)
+            totalBytes = Int64(answer.totalBytes)
+            let entries = answer.entries
             let size = entries.reduce(0) { $0 + $1.text.utf8.count + 1 }
             // The host always returns at least one entry; one that overflows the page waits for the next.
             if !texts.isEmpty, bytes + size > maximumBytes {
@@ -52,7 +51,7 @@ struct JobLogPage: Encodable {
             firstLine = firstLine ?? entries.first?.line
             if let last = entries.last, let line = last.line { lastLine = line + last.text.utf8.filter { $0 == 10 }.count }
             truncatedEntries = truncatedEntries || entries.contains(where: \.truncated)
-            next = answer["nextCursor"]?.stringValue
+            next = answer.nextCursor
             guard let next else { break }
             position = next
         }

@@ -56,9 +56,9 @@ enum JobLogTool {
     }
 
     /// Reads through the host, turning a missing run log into a sentence that says why.
-    static func answer(_ service: String, _ request: [String: PluginJSON], runId: Int64, call: CallContext) throws -> PluginJSON {
+    static func answer<S: HostServiceContract>(_ service: S.Type, _ request: S.Request, runId: Int64, call: CallContext) throws -> S.Answer {
         do {
-            return try call.service(service, .object(request))
+            return try call.call(service, request)
         } catch let refused as ServiceRefused {
             if refused.status == cdxmcp_status(CDXMCP_NOT_FOUND) {
                 throw ToolError.invalidArguments(RunLookup.missingLogExplanation(runId: runId, hostMessage: refused.message, call: call)

@@ -89,17 +89,17 @@ struct DeploymentReader {
     }
 
     private func runtime() throws -> RuntimeFacts {
-        let tail = try call.answer(of: "logs.tail", .object(["log": .string("performance"), "entries": .number(1)]))
-        guard let entry = tail["entries"]?.arrayValue?.last else {
+        let tail = try call.answer(of: HostServices.LogsTail.self, .init(log: "performance", entries: 1))
+        guard let entry = tail.entries.last else {
             throw ToolError.failed("performance.log has no samples (is logging.logger.performance.enabled false?)")
         }
-        let text = (entry["text"]?.stringValue ?? entry.logMessage).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = entry.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let sample = try? PluginJSON(parsing: text), sample.objectValue != nil else {
             throw ToolError.failed("the last performance.log entry is not a JSON sample: \(text.prefix(120))")
         }
         func number(_ key: String) -> Double? { sample[key]?.doubleValue }
         return RuntimeFacts(
-            sampleTime: sample["time"]?.stringValue ?? entry.logTime, coreUptimeSeconds: number("cUptime"), workerUptimeSeconds: number("wUptime"),
+            sampleTime: sample["time"]?.stringValue ?? entry.time, coreUptimeSeconds: number("cUptime"), workerUptimeSeconds: number("wUptime"),
             coreHeapGB: number("cHeap"), workerHeapGB: number("wHeap"), coreThreads: number("cThread"), workerThreads: number("wThread"),
             coreCPU: number("cCPU"), workerCPU: number("wCPU"), systemCPU: number("sysCPU"), runningJobs: number("jobs"),
             queuedJobs: number("jobQueue"), swapGB: number("swap"), coreOpenFiles: number("cFD"), workerOpenFiles: number("wFD"),

@@ -22,7 +22,7 @@ struct LogFacts {
     func has(_ log: String) -> Bool { lastTimes[log] != nil }
 
     /// The newest entry of `log` whose text matches `regex` (Perl-compatible, PCRE2 syntax), or nil.
-    func newest(_ log: String, regex: String) throws -> PluginJSON? {
+    func newest(_ log: String, regex: String) throws -> LogEntry? {
         guard let last = lastTimes[log] else { return nil }
         let end = try? ServerTime(timeZone: .current).parse(last, argument: "lastTime")
         for days in [1.0, 7, 31, nil] {
@@ -35,18 +35,9 @@ struct LogFacts {
     }
 
     /// Entries of `log` from `from` for `seconds`, whose text matches `regex`.
-    func entries(_ log: String, regex: String, from: String, seconds: Double) throws -> [PluginJSON] {
+    func entries(_ log: String, regex: String, from: String, seconds: Double) throws -> [LogEntry] {
         guard let start = try? ServerTime(timeZone: .current).parse(from, argument: "from") else { return [] }
-        let answer = try call.answer(of: "logs.search", .object([
-            "log": .string(log), "regex": .string(regex), "from": .string(start.text),
-            "to": .string(start.adding(seconds: seconds).text), "limit": .number(200),
-        ]))
-        return answer["entries"]?.arrayValue ?? []
+        return try call.answer(of: HostServices.LogsSearch.self, .init(log: log, from: start.text, to: start.adding(seconds: seconds).text,
+                                                                       regex: regex, limit: 200)).entries
     }
-}
-
-extension PluginJSON {
-    /// A log entry's message (the text after time, thread, logger and level).
-    var logMessage: String { self["message"]?.stringValue ?? self["text"]?.stringValue ?? "" }
-    var logTime: String? { self["time"]?.stringValue }
 }

@@ -7,11 +7,11 @@ enum StartupLines {
     static func server(_ logs: LogFacts) throws -> ServerFacts? {
         guard logs.has("all") else { throw ToolError.failed("there is no all.log among the server logs") }
         guard let entry = try logs.newest("all", regex: #"CloverDX Server \S+ \(build [^)]+\) starting"#),
-              let match = entry.logMessage.firstMatch(of: #/CloverDX Server (\S+) \(build ([^)]+)\) starting(?:, node (\S+))?/#) else {
+              let match = entry.message.firstMatch(of: #/CloverDX Server (\S+) \(build ([^)]+)\) starting(?:, node (\S+))?/#) else {
             return nil
         }
         return ServerFacts(version: String(match.1), build: String(match.2), nodeId: match.3.map(String.init),
-                           versionSource: "the Core's start-up line in all.log", startedAt: entry.logTime, startedAtSource: "the Core's start-up line")
+                           versionSource: "the Core's start-up line in all.log", startedAt: entry.time, startedAtSource: "the Core's start-up line")
     }
 
     static func worker(_ logs: LogFacts) throws -> WorkerFacts {
@@ -19,19 +19,19 @@ enum StartupLines {
         // The Core logs the Worker's stdout into all.log; worker.log has the Worker's own line.
         var start = try logs.newest("all", regex: #"CloverDX Worker \S+ \(build [^)]+\) starting"#)
         if start == nil, logs.has("worker") { start = try logs.newest("worker", regex: #"Starting CloverDX Worker \S+ \(build"#) }
-        if let start, let match = start.logMessage.firstMatch(of: #/CloverDX Worker (\S+) \(build ([^)]+)\)/#) {
+        if let start, let match = start.message.firstMatch(of: #/CloverDX Worker (\S+) \(build ([^)]+)\)/#) {
             worker.version = String(match.1)
             worker.build = String(match.2)
-            worker.startedAt = start.logTime
+            worker.startedAt = start.time
         }
         // "[worker0@node01:10500]: Java: 21.0.5+11-LTS (Eclipse Adoptium), max heap 4096 MB"
         if let entry = try logs.newest("all", regex: #"\]: Java: "#),
-           let match = entry.logMessage.firstMatch(of: #/Java: (.+?)(?:, max heap (\d+) MB)?$/#) {
+           let match = entry.message.firstMatch(of: #/Java: (.+?)(?:, max heap (\d+) MB)?$/#) {
             worker.java = String(match.1)
             worker.maxHeapMB = match.2.flatMap { Int($0) }
         }
-        if let entry = try logs.newest("all", regex: #"Starting Worker \S+: "#), let range = entry.logMessage.range(of: ": ") {
-            let command = maskingSecretProperties(String(entry.logMessage[range.upperBound...]))
+        if let entry = try logs.newest("all", regex: #"Starting Worker \S+: "#), let range = entry.message.range(of: ": ") {
+            let command = maskingSecretProperties(String(entry.message[range.upperBound...]))
             worker.commandLine = command
             worker.maxHeapMB = maxHeapMB(command) ?? worker.maxHeapMB
         }
@@ -43,13 +43,13 @@ enum StartupLines {
 
     static func platform(_ logs: LogFacts) throws -> PlatformFacts {
         guard logs.has("catalina") else { throw ToolError.failed("there is no Tomcat catalina log among the Tomcat logs") }
-        guard let first = try logs.newest("catalina", regex: "Server version name:"), let time = first.logTime else {
+        guard let first = try logs.newest("catalina", regex: "Server version name:"), let time = first.time else {
             throw ToolError.failed("no Tomcat start-up lines (VersionLoggerListener) in the catalina logs")
         }
         var values: [String: String] = [:]
         for entry in try logs.entries("catalina", regex: "VersionLoggerListener", from: time, seconds: 10) {
             // "Command line argument" lines are left out: they can carry passwords.
-            let message = entry.logMessage
+            let message = entry.message
             guard let colon = message.firstIndex(of: ":"), !message.hasPrefix("Command line") else { continue }
             let name = String(message[..<colon]).trimmingCharacters(in: .whitespaces)
             if values[name] == nil { values[name] = String(message[message.index(after: colon)...]).trimmingCharacters(in: .whitespaces) }

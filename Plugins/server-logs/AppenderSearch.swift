@@ -18,8 +18,8 @@ struct AppenderSearch {
     static let pageBytes = 256 * 1_024
 
     let logIDs: [String]
-    /// The host's filters: from, to, levels, regex, text.
-    let filters: [String: PluginJSON]
+    /// The host's filters (from, to, levels, regex, text); log, limit, cursor and page size are set per call.
+    let filters: HostServices.LogsSearch.Request
     let limit: Int
     let call: CallContext
 
@@ -39,17 +39,17 @@ struct AppenderSearch {
             if call.isCancelled { throw ToolError.failed("server_logs_search was cancelled") }
             let logID = logIDs[index]
             var request = filters
-            request["log"] = .string(logID)
-            request["limit"] = .number(Double(limit - page.entries.count))
-            request["maxBytes"] = .number(Double(max(Self.pageBytes - bytes, 1)))
-            if let hostCursor { request["cursor"] = .string(hostCursor) }
+            request.log = logID
+            request.limit = limit - page.entries.count
+            request.maxBytes = max(Self.pageBytes - bytes, 1)
+            request.cursor = hostCursor
             let answer = try search(request, logID: logID)
-            let found = HostLogEntry.entries(of: answer)
+            let found = answer.entries
             page.entries += found.map { FoundEntry(log: logID, entry: $0) }
             bytes += found.reduce(0) { $0 + $1.text.utf8.count }
-            page.matched = matchedEarlier + Int(answer["matched"]?.int64Value ?? Int64(found.count))
-            page.warnings += (answer["warnings"]?.arrayValue ?? []).compactMap(\.stringValue).map { "\(logID): \($0)" }
-            if let nextHost = answer["nextCursor"]?.stringValue {
+            page.matched = matchedEarlier + answer.matched
+            page.warnings += answer.warnings.map { "\(logID): \($0)" }
+            if let nextHost = answer.nextCursor {
                 page.next = cursor(logID, nextHost)
                 return page
             }
@@ -65,9 +65,9 @@ struct AppenderSearch {
     }
 
     /// The host's answer; its refusals (bad regex, cursor of another search) name the log.
-    private func search(_ request: [String: PluginJSON], logID: String) throws -> PluginJSON {
+    private func search(_ request: HostServices.LogsSearch.Request, logID: String) throws -> LogPage {
         do {
-            return try call.answer(of: "logs.search", .object(request))
+            return try call.answer(of: HostServices.LogsSearch.self, request)
         } catch ToolError.invalidArguments(let message) {
             throw ToolError.invalidArguments("server_logs_search on log \"\(logID)\": \(message)")
         } catch ToolError.failed(let message) {
@@ -79,7 +79,7 @@ struct AppenderSearch {
 /// One found entry and the log it came from (the message is left out: `text` holds it with its prefix).
 struct FoundEntry: Encodable {
     let log: String
-    let entry: HostLogEntry
+    let entry: LogEntry
 
     private enum Key: String, CodingKey {
         case log, time, level, thread, logger, file, line, text, truncated

@@ -15,20 +15,17 @@ struct LogListing: Sendable, Encodable, Equatable {
 
     /// Every log the host can read now; empty when the log directories are missing or empty.
     static func all(call: CallContext) throws -> [LogListing] {
-        let answer = try call.answer(of: "logs.list")
-        return (answer["logs"]?.arrayValue ?? []).compactMap { log in
-            guard let id = log["id"]?.stringValue else { return nil }
-            return LogListing(id: id, appender: LogSelection.appenderName(of: id), category: log["category"]?.stringValue ?? "",
-                              files: log["files"]?.arrayValue?.count ?? 0, bytes: log["bytes"]?.int64Value ?? 0,
-                              firstTime: log["firstTime"]?.stringValue, lastTime: log["lastTime"]?.stringValue)
+        try call.answer(of: HostServices.LogsList.self, NoFields()).logs.map { log in
+            LogListing(id: log.id, appender: LogSelection.appenderName(of: log.id), category: log.category, files: log.files.count,
+                       bytes: Int64(log.bytes), firstTime: log.firstTime, lastTime: log.lastTime)
         }
     }
 
     /// Why there is nothing to read, naming the directories the host looks in.
     static func noLogsMessage(call: CallContext) -> String {
-        let info = try? call.service("installation.info")
-        let serverLogs = info?["serverLogs"]?.stringValue ?? "(not configured)"
-        let tomcatLogs = info?["tomcatLogs"]?.stringValue ?? "(not configured)"
+        let info = try? call.installation.info()
+        let serverLogs = info?.serverLogs ?? "(not configured)"
+        let tomcatLogs = info?.tomcatLogs ?? "(not configured)"
         return "no server logs found: the cloverlogs directory \(serverLogs) and the Tomcat log directory \(tomcatLogs) "
             + "are missing or hold no log files. Check cloverlogs.dir / logging.dir / clover.home in clover.properties "
             + "(or the sidecar's --config) and that this process may read the directory"

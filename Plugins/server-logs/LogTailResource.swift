@@ -15,8 +15,7 @@ enum LogTailResource {
         guard !available.isEmpty else { throw ToolError.failed(LogListing.noLogsMessage(call: call)) }
         // An appender name selects its first log (worker: worker.log); the per-node logs have their own IDs.
         let logID = try LogSelection.resolve(name, available: available).logIDs[0]
-        let answer = try call.answer(of: "logs.tail", .object(["log": .string(logID), "entries": .number(Double(entries))]))
-        let found = HostLogEntry.entries(of: answer)
+        let found = try call.answer(of: HostServices.LogsTail.self, .init(log: logID, entries: entries)).entries
         let listing = available.first { $0.id == logID }
         var header = "Last \(found.count) entries of log \(logID)"
         if let listing { header += " (\(listing.files) files, \(ByteSize.text(listing.bytes)), \(listing.firstTime ?? "?") – \(listing.lastTime ?? "?"))" }

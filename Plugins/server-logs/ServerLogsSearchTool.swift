@@ -73,12 +73,9 @@ enum ServerLogsSearchTool {
             position = try SearchCursor(parsing: cursor, fingerprint: fingerprint)
         }
 
-        var filters: [String: PluginJSON] = [:]
-        if !position.from.isEmpty { filters["from"] = .string(position.from) }
-        if !position.to.isEmpty { filters["to"] = .string(position.to) }
-        if !levels.isEmpty { filters["levels"] = .array(levels.map(PluginJSON.string)) }
-        if let pattern { filters["regex"] = .string(pattern) }
-        if let text { filters["text"] = .string(text) }
+        let filters = HostServices.LogsSearch.Request(log: "", from: position.from.isEmpty ? nil : position.from,
+                                                      to: position.to.isEmpty ? nil : position.to, levels: levels.isEmpty ? nil : levels,
+                                                      regex: pattern, text: text)
 
         let page = try AppenderSearch(logIDs: selection.logIDs, filters: filters, limit: limit.value, call: call).page(from: position)
         let entries = page.entries

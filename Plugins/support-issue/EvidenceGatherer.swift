@@ -74,10 +74,8 @@ struct EvidenceGatherer {
                 stopTime: row.string("stop_time"), durationMs: row.int("duration_ms"), errorComponent: row.string("error_component_id"),
                 errorMessage: row.string("error_message"), exception: exception)
             run.logErrors = optional("the log of run \(run.runId)", &unavailable) {
-                let answer = try call.answer(of: "logs.search", .object([
-                    "log": .string("job/\(run.runId)"), "levels": .array([.string("ERROR"), .string("FATAL")]), "limit": .number(5),
-                ]))
-                return HostLogEntry.entries(of: answer).map { $0.abbreviated(maxLines: 10) }
+                let answer = try call.answer(of: HostServices.LogsSearch.self, .init(log: "job/\(run.runId)", levels: ["ERROR", "FATAL"], limit: 5))
+                return answer.entries.map { $0.abbreviated(maxLines: 10) }
             } ?? []
             return run
         }.sorted { $0.runId < $1.runId }
@@ -94,9 +92,9 @@ struct EvidenceGatherer {
         // The newest start-up line names the version running now. The Worker's line counts too: it runs the
         // Core's version, and the Core's own line may have rotated out of the kept logs.
         let line = optional("server version", &unavailable) {
-            try NewestLogMatch.find("all", regex: #"CloverDX (Server|Worker) \S+ \(build [^)]+\) starting"#, call: call) ?? .null
+            try NewestLogMatch.find("all", regex: #"CloverDX (Server|Worker) \S+ \(build [^)]+\) starting"#, call: call).map { [$0] } ?? []
         }
-        if let message = line.flatMap({ $0 == .null ? nil : HostLogEntry($0).message }),
+        if let message = line?.first?.message,
            let match = message.firstMatch(of: #/CloverDX (Server|Worker) (\S+) \(build ([^)]+)\)/#) {
             server.cloverdxVersion = "\(match.2) (build \(match.3), from the \(match.1)'s start-up line)"
         } else if line != nil {
@@ -106,11 +104,9 @@ struct EvidenceGatherer {
     }
 
     private func excerpts(_ window: (from: WallClock, to: WallClock)) throws -> [String] {
-        let answer = try call.answer(of: "logs.search", .object([
-            "log": .string("all"), "levels": .array([.string("ERROR"), .string("FATAL"), .string("WARN")]),
-            "from": .string(window.from.text), "to": .string(window.to.text), "limit": .number(Double(Self.maximumExcerpts)),
-        ]))
-        return HostLogEntry.entries(of: answer).map { $0.abbreviated(maxLines: 8) }
+        let answer = try call.answer(of: HostServices.LogsSearch.self, .init(log: "all", from: window.from.text, to: window.to.text,
+                                                                             levels: ["ERROR", "FATAL", "WARN"], limit: Self.maximumExcerpts))
+        return answer.entries.map { $0.abbreviated(maxLines: 8) }
     }
 
     private func performance(_ window: (from: WallClock, to: WallClock)) throws -> [String] {

@@ -24,7 +24,8 @@ extension HostServices {
             public let systemDatabase: SystemDatabase?
             public let restAPI: String?
             public let timeZone: TimeZone
-            public let supportPortal: SupportPortal
+            /// Nil from a host that predates support reports.
+            public let supportPortal: SupportPortal?
         }
 
         public static let exampleRequest = NoFields()

@@ -1,40 +1,8 @@
 import PluginKit
 
-/// One entry as the host's `logs.search`, `logs.tail` and `logs.window` services return it: the first
-/// line's parsed prefix plus the whole entry text (continuation lines such as stack traces included).
-public struct HostLogEntry: Sendable, Encodable, Equatable {
-    /// Server wall-clock time `yyyy-MM-dd HH:mm:ss.SSS`; nil for a line without a readable prefix.
-    public let time: String?
-    public let level: String?
-    public let thread: String?
-    public let logger: String?
-    /// The text after the prefix, continuation lines included.
-    public let message: String
-    /// The entry exactly as written (lines joined with `\n`).
-    public let text: String
-    public let file: String
-    /// 1-based line of the entry's first line; nil when the host read the file backwards (tail).
-    public let line: Int?
-    /// The host cut the entry at its per-entry cap; `text` ends with a marker saying how much is missing.
-    public let truncated: Bool
-
-    public init(_ json: PluginJSON) {
-        time = json["time"]?.stringValue
-        level = json["level"]?.stringValue
-        thread = json["thread"]?.stringValue
-        logger = json["logger"]?.stringValue
-        message = json["message"]?.stringValue ?? ""
-        text = json["text"]?.stringValue ?? ""
-        file = json["file"]?.stringValue ?? ""
-        line = json["line"]?.int64Value.map { Int($0) }
-        truncated = json["truncated"]?.boolValue ?? false
-    }
-
-    /// The entries of a logs service's answer.
-    public static func entries(of answer: PluginJSON) -> [HostLogEntry] {
-        (answer["entries"]?.arrayValue ?? []).map(HostLogEntry.init)
-    }
-
+/// What the tool groups do with the host's log entries (`LogEntry`, the contract type that
+/// logs.search, logs.tail and logs.window answer with).
+extension LogEntry {
     /// True when the entry carries a Java stack trace (`\tat …` frames or a `Caused by:` line).
     public var hasStackTrace: Bool {
         text.split(separator: "\n").dropFirst().contains { line in

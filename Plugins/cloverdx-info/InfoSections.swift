@@ -36,13 +36,12 @@ enum InfoSection: String, CaseIterable, Sendable {
         + "(Server Console > Configuration > License), and no host service reads it; check the license there"
 
     private static func sandboxes(_ call: CallContext) throws -> SandboxesInfo {
-        let answer = try call.answer(of: "sandboxes.list")
-        let sandboxes = (answer["sandboxes"]?.arrayValue ?? []).map { item in
-            SandboxSummary(code: item["code"]?.stringValue ?? "", name: item["name"]?.stringValue, type: item["type"]?.stringValue,
-                           owner: item["owner"]?.stringValue, suspended: item["suspended"]?.boolValue,
-                           rootPath: item["rootPath"]?.stringValue ?? "", exists: item["exists"]?.boolValue ?? false)
+        let answer = try call.answer(of: HostServices.SandboxesList.self, NoFields())
+        let sandboxes = answer.sandboxes.map { item in
+            SandboxSummary(code: item.code, name: item.name, type: item.type, owner: item.owner, suspended: item.suspended,
+                           rootPath: item.rootPath, exists: item.exists)
         }
-        return SandboxesInfo(source: answer["source"]?.stringValue ?? "", sandboxes: sandboxes, warning: answer["warning"]?.stringValue)
+        return SandboxesInfo(source: answer.source, sandboxes: sandboxes, warning: answer.warning)
     }
 
     /// Schedules, event listeners and data service endpoints share their columns; `trigger` and

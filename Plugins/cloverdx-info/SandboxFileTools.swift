@@ -36,25 +36,20 @@ enum SandboxFileTools {
             }
             offset = value
         }
-        var request: [String: PluginJSON] = ["sandbox": .string(arguments.sandbox), "limit": .number(Double(limit.value)),
-                                             "offset": .number(Double(offset))]
-        if let path = arguments.path { request["path"] = .string(path) }
-        if let pattern = arguments.pattern { request["pattern"] = .string(pattern) }
-        let answer = try call.answer(of: "sandbox.files", .object(request))
-        let files = (answer["files"]?.arrayValue ?? []).map {
-            FileEntry(path: $0["path"]?.stringValue ?? "", bytes: $0["bytes"]?.int64Value ?? 0, modified: $0["modified"]?.stringValue ?? "")
-        }
-        let total = Int(answer["total"]?.int64Value ?? Int64(files.count))
-        let nextOffset = answer["nextOffset"]?.int64Value
+        let answer = try call.answer(of: HostServices.SandboxFiles.self, .init(sandbox: arguments.sandbox, path: arguments.path,
+                                                                               pattern: arguments.pattern, limit: limit.value, offset: offset))
+        let files = answer.files.map { FileEntry(path: $0.path, bytes: Int64($0.bytes), modified: $0.modified) }
+        let total = answer.total
+        let nextOffset = answer.nextOffset.map { Int64($0) }
         let next = nextOffset.map { String($0) }
         var notes = limit.note.map { [$0] } ?? []
         if let nextOffset {
             notes.append("\(Int64(total) - nextOffset) more files: call again with cursor \"\(nextOffset)\", or narrow with path or pattern")
         }
-        if answer["scanLimited"]?.boolValue == true {
+        if answer.scanLimited {
             notes.append("the sandbox is too large to list whole: only part of it was looked at; narrow with path")
         }
-        let listing = Listing(sandbox: arguments.sandbox, path: answer["path"]?.stringValue ?? "", files: files, total: total,
+        let listing = Listing(sandbox: arguments.sandbox, path: answer.path, files: files, total: total,
                               nextCursor: next, notes: notes)
         let folder = listing.path.isEmpty ? "sandbox \(listing.sandbox)" : "\(listing.sandbox):\(listing.path)"
         var text = "\(total) files in \(folder)" + (arguments.pattern.map { " matching \($0)" } ?? "")
@@ -92,15 +87,11 @@ enum SandboxFileTools {
             throw ToolError.invalidArguments("\"maxBytes\" must be 1 to 16777216 (16 MiB); the default is 1 MiB")
         }
         if let offset = arguments.offset, offset < 0 { throw ToolError.invalidArguments("\"offset\" must be 0 or more") }
-        var request: [String: PluginJSON] = ["sandbox": .string(arguments.sandbox), "path": .string(arguments.path)]
-        if let maxBytes = arguments.maxBytes { request["maxBytes"] = .number(Double(maxBytes)) }
-        if let offset = arguments.offset { request["offset"] = .number(Double(offset)) }
-        let answer = try call.answer(of: "sandbox.read", .object(request))
-        let file = FileText(sandbox: arguments.sandbox, path: answer["path"]?.stringValue ?? arguments.path,
-                            bytes: answer["bytes"]?.int64Value ?? 0, offset: answer["offset"]?.int64Value ?? 0,
-                            text: answer["text"]?.stringValue ?? "", binary: answer["binary"]?.boolValue ?? false,
-                            maskedSecrets: answer["maskedSecrets"]?.int64Value ?? 0,
-                            truncated: answer["truncated"]?.boolValue ?? false, nextOffset: answer["nextOffset"]?.int64Value)
+        let answer = try call.answer(of: HostServices.SandboxRead.self, .init(sandbox: arguments.sandbox, path: arguments.path,
+                                                                              maxBytes: arguments.maxBytes.map { Int($0) }, offset: arguments.offset.map { Int($0) }))
+        let file = FileText(sandbox: arguments.sandbox, path: answer.path, bytes: Int64(answer.bytes), offset: Int64(answer.offset),
+                            text: answer.text, binary: answer.binary, maskedSecrets: Int64(answer.maskedSecrets),
+                            truncated: answer.truncated, nextOffset: answer.nextOffset.map { Int64($0) })
         // The text is the file itself, so a model reads it as written; a cut or a binary file is said after it.
         var text = file.binary ? "\(file.sandbox):\(file.path) is a binary file (\(file.bytes) bytes); its content is not shown." : file.text
         if file.maskedSecrets > 0 {

@@ -87,13 +87,9 @@ struct RESTExecutions: Sendable {
 
     /// The body of a successful GET, nil for 404.
     private func get(_ path: String) throws -> Data? {
-        let request: PluginJSON = .object([
-            "method": .string("GET"), "path": .string(path), "headers": .object(["Accept": .string("application/json")]),
-            "timeoutMs": .number(Double(Self.timeoutMs)),
-        ])
-        let answer: PluginJSON
+        let answer: HostServices.HTTPRequest.Answer
         do {
-            answer = try call.service("http.request", request)
+            answer = try call.http.request(.init(method: "GET", path: path, headers: ["Accept": "application/json"], timeoutMs: Self.timeoutMs))
         } catch let refused as ServiceRefused {
             switch refused.status {
             case cdxmcp_status(CDXMCP_UNSUPPORTED):
@@ -109,8 +105,8 @@ struct RESTExecutions: Sendable {
                 throw ToolError.failed("the CloverDX REST API did not answer: \(reason) Runs can also come from the system database (clover.mcp.sidecar.jobs.source=database).")
             }
         }
-        let status = answer["status"]?.int64Value ?? 0
-        let body = Data((answer["body"]?.stringValue ?? "").utf8)
+        let status = answer.status
+        let body = Data(answer.body.utf8)
         switch status {
         case 200..<300:
             return body

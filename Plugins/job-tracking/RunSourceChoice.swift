@@ -24,13 +24,13 @@ enum RunSourceChoice {
         let unavailable: String
         do {
             // The cheapest statement that proves the database and its run table answer.
-            _ = try call.service("sql.query", .object(["sql": .string("SELECT 1 AS probe FROM run_record WHERE 1 = 0"), "maxRows": .number(1)]))
+            _ = try call.sql.query(.init(sql: "SELECT 1 AS probe FROM run_record WHERE 1 = 0", maxRows: 1))
             return SystemDatabaseRunSource(call: call)
         } catch let refused as ServiceRefused {
             // No such service: no jdbc.url, a REST-only sidecar, nothing to note.
             unavailable = refused.status == cdxmcp_status(CDXMCP_UNSUPPORTED) ? "" : refused.message
         }
-        let restURL = (try? call.service("installation.info"))?["restAPI"]?.stringValue
+        let restURL = (try? call.installation.info())?.restAPI
         guard restURL != nil else {
             throw ToolError.failed("""
                 no source of job runs: the system database is not available (\(unavailable.isEmpty ? "no jdbc.url in the configuration" : unavailable)) \

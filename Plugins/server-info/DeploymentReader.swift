@@ -42,22 +42,18 @@ struct DeploymentReader {
     }
 
     private func installation() throws -> InstallationFacts {
-        let info = try call.answer(of: "installation.info")
+        let info = try call.answer(of: HostServices.InstallationInfo.self, NoFields())
         return InstallationFacts(
-            nodeId: info["nodeId"]?.stringValue, home: info["home"]?.stringValue, serverLogs: info["serverLogs"]?.stringValue,
-            tomcatLogs: info["tomcatLogs"]?.stringValue, jobLogs: info["jobLogs"]?.stringValue, sandboxes: info["sandboxes"]?.stringValue,
-            systemDatabaseEngine: info["systemDatabase"]?["engine"]?.stringValue, restAPI: info["restAPI"]?.stringValue,
-            timeZone: info["timeZone"]?["id"]?.stringValue, utcOffsetSeconds: info["timeZone"]?["utcOffsetSeconds"]?.int64Value.map { Int($0) })
+            nodeId: info.nodeId, home: info.home, serverLogs: info.serverLogs, tomcatLogs: info.tomcatLogs, jobLogs: info.jobLogs,
+            sandboxes: info.sandboxes, systemDatabaseEngine: info.systemDatabase?.engine, restAPI: info.restAPI,
+            timeZone: info.timeZone.id, utcOffsetSeconds: info.timeZone.utcOffsetSeconds)
     }
 
     private func sidecar() throws -> SidecarFacts {
-        let info = try call.answer(of: "host.info")
+        let info = try call.answer(of: HostServices.HostInfo.self, NoFields())
         return SidecarFacts(
-            version: info["version"]?.stringValue ?? "", pid: info["pid"]?.int64Value.map { Int($0) }, startedAt: info["startedAt"]?.stringValue,
-            uptimeSeconds: info["uptimeSeconds"]?.int64Value.map { Int($0) },
-            plugins: (info["plugins"]?.arrayValue ?? []).map {
-                SidecarPlugin(id: $0["id"]?.stringValue ?? "", version: $0["version"]?.stringValue ?? "", tools: Int($0["tools"]?.int64Value ?? 0))
-            })
+            version: info.version, pid: info.pid, startedAt: info.startedAt, uptimeSeconds: info.uptimeSeconds,
+            plugins: info.plugins.map { SidecarPlugin(id: $0.id, version: $0.version, tools: $0.tools) })
     }
 
     /// Server, Worker and platform facts come from start-up lines in the logs.
@@ -114,11 +110,9 @@ struct DeploymentReader {
     }
 
     private func configuration() throws -> ConfigurationFacts {
-        let answer = try call.answer(of: "config.effective")
-        let entries = (answer["entries"]?.arrayValue ?? []).map {
-            ConfigurationEntry(key: $0["key"]?.stringValue ?? "", value: $0["value"]?.stringValue ?? "", source: $0["source"]?.stringValue)
-        }
-        let masked = (answer["entries"]?.arrayValue ?? []).filter { $0["masked"]?.boolValue == true }.count
+        let answer = try call.answer(of: HostServices.ConfigEffective.self, .init())
+        let entries = answer.entries.map { ConfigurationEntry(key: $0.key, value: $0.value, source: $0.source) }
+        let masked = answer.entries.filter { $0.masked == true }.count
         return ConfigurationFacts(entries: entries, maskedKeys: masked)
     }
 }

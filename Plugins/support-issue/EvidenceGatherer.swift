@@ -83,12 +83,12 @@ struct EvidenceGatherer {
 
     private func server(unavailable: inout [String]) -> Evidence.Server {
         var server = Evidence.Server()
-        if let info = optional("installation", &unavailable, { try call.answer(of: "installation.info") }) {
-            server.nodeId = info["nodeId"]?.stringValue
-            server.timeZone = info["timeZone"]?["id"]?.stringValue
-            server.databaseEngine = info["systemDatabase"]?["engine"]?.stringValue
+        if let info = optional("installation", &unavailable, { try call.answer(of: HostServices.InstallationInfo.self, NoFields()) }) {
+            server.nodeId = info.nodeId
+            server.timeZone = info.timeZone.id
+            server.databaseEngine = info.systemDatabase?.engine
         }
-        server.sidecarVersion = optional("sidecar", &unavailable) { try call.answer(of: "host.info") }?["version"]?.stringValue
+        server.sidecarVersion = optional("sidecar", &unavailable) { try call.answer(of: HostServices.HostInfo.self, NoFields()) }?.version
         // The newest start-up line names the version running now. The Worker's line counts too: it runs the
         // Core's version, and the Core's own line may have rotated out of the kept logs.
         let line = optional("server version", &unavailable) {

@@ -17,8 +17,11 @@ enum ArgumentDecoding {
 
     static func explain(_ error: any Error, tool: String) -> String {
         func path(_ context: DecodingError.Context) -> String {
-            let names = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-            return names.isEmpty ? "the arguments" : "\"\(names.joined(separator: "."))\""
+            // runIds[0].name, not runIds.[0].name
+            let path = context.codingPath.reduce(into: "") { path, key in
+                if let index = key.intValue { path += "[\(index)]" } else { path += (path.isEmpty ? "" : ".") + key.stringValue }
+            }
+            return path.isEmpty ? "the arguments" : "\"\(path)\""
         }
         switch error as? DecodingError {
         case .keyNotFound(let key, _)?:

@@ -25,6 +25,8 @@ struct ReportRequest: Sendable {
     let severity: String
     let runIds: [Int64]
     let window: TimeWindow
+    /// "from" and "to" as given, before relative times were resolved.
+    let givenWindow: [String]
     let attachSupportPackage: Bool
     /// Sending needs `confirm: true`; `dryRun: true` always only previews.
     let wantsToSend: Bool
@@ -55,6 +57,7 @@ struct ReportRequest: Sendable {
         self.severity = severity
         self.runIds = Array(Set(runIds)).sorted()
         window = try TimeWindow.parse(from: arguments.from, to: arguments.to, clock: clock)
+        givenWindow = [arguments.from ?? "", arguments.to ?? ""]
         attachSupportPackage = arguments.attachSupportPackage ?? false
         wantsToSend = arguments.confirm == true && arguments.dryRun != true
         dryRunRefused = arguments.dryRun == false && arguments.confirm != true
@@ -63,8 +66,17 @@ struct ReportRequest: Sendable {
     /// Stable for the same report: a repeated confirmation, from this or another client, reaches the
     /// portal once. FNV-1a is enough here: the key tells reports apart, it protects nothing.
     var idempotencyKey: String {
-        let parts = [summary, description, severity, runIds.map(String.init).joined(separator: ","),
-                     window.from?.text ?? "", window.to?.text ?? "", attachSupportPackage ? "package" : ""]
+        Self.hash([summary, description, severity, runIds.map(String.init).joined(separator: ","),
+                   window.from?.text ?? "", window.to?.text ?? "", attachSupportPackage ? "package" : ""])
+    }
+
+    /// The report's arguments with the window as given: what a confirmation repeats of its preview.
+    var asGiven: String {
+        Self.hash([summary, description, severity, runIds.map(String.init).joined(separator: ",")] + givenWindow
+            + [attachSupportPackage ? "package" : ""])
+    }
+
+    private static func hash(_ parts: [String]) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in parts.joined(separator: "\u{0}").utf8 {
             hash ^= UInt64(byte)

@@ -54,12 +54,14 @@ enum ReportTool {
             if request.dryRunRefused {
                 throw ToolError.invalidArguments("report_support_issue: \"dryRun\": false alone sends nothing. Show the user the preview (call without dryRun), and once they agree call again with the same arguments and \"confirm\": true")
             }
-            let key = request.idempotencyKey
+            // A confirmation sends its preview under the preview's key; a new preview is made afresh.
+            let previewed = request.wantsToSend ? previews.preview(for: request.asGiven) : nil
+            let key = previewed?.key ?? request.idempotencyKey
             let destination = try call.answer(of: "support.status", .object(["limit": .number(1)]))
             let configured = destination["configured"]?.boolValue ?? false
             let report: PluginJSON
-            if request.wantsToSend, let previewed = previews.report(for: key) {
-                report = previewed
+            if let previewed {
+                report = previewed.report
             } else {
                 let evidence = try EvidenceGatherer(call: call, clock: clock).gather(request)
                 let package = request.attachSupportPackage
@@ -69,7 +71,7 @@ enum ReportTool {
                     runIds: request.runIds, evidence: evidence, supportPackage: package))
             }
             guard request.wantsToSend else {
-                previews.remember(report, key: key)
+                previews.remember(report, key: key, arguments: request.asGiven)
                 let next = configured
                     ? "Nothing was sent. Show this preview to the user; if they agree, call report_support_issue again with the same arguments and \"confirm\": true."
                     : "Nothing was sent, and nothing can be: no support portal is configured (clover.mcp.customer.portal.api.url). Give the user this report to file by hand."

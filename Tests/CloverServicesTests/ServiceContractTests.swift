@@ -84,6 +84,8 @@ import TestSupport
         let query = try await check(HostServices.SQLQuery.self, .init(sql: "SELECT 1 AS one, 'x' AS letter", maxRows: 5))
         #expect(query.columns.map(\.name) == ["one", "letter"])
         #expect(query.rows == [[.number(1), .string("x")]])
+        let cut = try await check(HostServices.SQLQuery.self, .init(sql: "SELECT id FROM run_record", maxRows: 1))
+        #expect(cut.truncated && cut.truncationReason == "rowLimit")  // the value docs/SERVICES.md names
         let schema = try await check(HostServices.SQLSchema.self, .init(tablePattern: "run_record"))
         #expect(schema.engine == "sqlite" && schema.tables.map(\.name) == ["run_record"])
     }

@@ -24,7 +24,7 @@ extension HostServices {
 
         public static let exampleRequest = Request(sql: "SELECT id, status FROM run_record ORDER BY id DESC", maxRows: 20, maxBytes: 65_536, timeoutMs: 5_000)
         public static let exampleAnswer = Answer(columns: [.init(name: "id", type: "INTEGER"), .init(name: "status", type: "TEXT")],
-                                                 rows: [[.number(1042), .string("ERROR")]], truncated: true, truncationReason: "maxRows", elapsedMs: 3)
+                                                 rows: [[.number(1042), .string("ERROR")]], truncated: true, truncationReason: "rowLimit", elapsedMs: 3)
         public static let requestNotes: [(field: String, note: String)] = [
             ("sql", "one SELECT statement"), ("maxRows", "rows returned at most"), ("maxBytes", "answer bytes at most"),
             ("timeoutMs", "the statement's time limit")
@@ -32,7 +32,7 @@ extension HostServices {
         public static let answerNotes: [(field: String, note: String)] = [
             ("columns", "the result's columns"), ("columns[].name", "the column name"),
             ("columns[].type", "the database's type name"), ("rows", "the rows, cells as JSON values (timestamps as text)"),
-            ("truncated", "rows were left out"), ("truncationReason", "maxRows or maxBytes; absent when not truncated"),
+            ("truncated", "rows were left out"), ("truncationReason", "rowLimit, byteLimit or timeLimit; absent when not truncated"),
             ("elapsedMs", "time spent"),
         ]
     }

@@ -264,7 +264,7 @@ extension HostServices {
                                                    sql: "SELECT max(wHeap) AS peak FROM performance", maxRows: 100, maxBytes: 65_536, timeoutMs: 5_000)
         public static let exampleAnswer = Answer(
             table: "performance", columns: [.init(name: "peak", type: "INTEGER")], rows: [[.number(3_912)]], truncated: true,
-            truncationReason: "maxRows", loadedRows: 4_320, loadTruncated: false, firstTime: "2026-12-07 00:00:04.000",
+            truncationReason: "rowLimit", loadedRows: 4_320, loadTruncated: false, firstTime: "2026-12-07 00:00:04.000",
             lastTime: "2026-12-07 05:59:59.000", elapsedMs: 38, warnings: [])
         public static let requestNotes: [(field: String, note: String)] = [
             ("log", "performance, job-queue, access or user-action"),
@@ -275,7 +275,7 @@ extension HostServices {
         public static let answerNotes: [(field: String, note: String)] = [
             ("table", "the table's name"), ("columns", "the result's columns"), ("columns[].name", "the column name"),
             ("columns[].type", "its SQLite type"), ("rows", "the rows, cells as JSON values"),
-            ("truncated", "rows were left out"), ("truncationReason", "maxRows or maxBytes; absent when not truncated"),
+            ("truncated", "rows were left out"), ("truncationReason", "rowLimit, byteLimit or timeLimit; absent when not truncated"),
             ("loadedRows", "records of the window loaded into the table"),
             ("loadTruncated", "loading stopped at the row cap: narrow the window"),
             ("firstTime", "the first loaded record's time"), ("lastTime", "the last one's (where loading stopped)"),

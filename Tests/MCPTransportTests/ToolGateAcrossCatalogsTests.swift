@@ -100,7 +100,7 @@ final class AuditLines: Sendable {
 
             // Scopes: the local echo is hidden from this caller, and the remote's echo of the same name does not stand in.
             let listed = Set(server.tools.listTools(for: caller).compactMap { $0["name"]?.stringValue })
-            #expect(listed == ["hello_greet", "hello_count", "support_issue_status", "remote_read"])
+            #expect(listed == ["hello_greet", "hello_count", "hello_node", "support_issue_status", "remote_read"])
             await #expect(throws: InsufficientScope.self) { try await call("echo_arguments", [:]) }
 
             // Read-only mode: the plugin's write tool and the proxied one are refused alike, naming the setting.

@@ -62,7 +62,7 @@ func context(_ revision: ProtocolRevision = .v2025_11_25, progressToken: JSONVal
         scoped.scopes = ["cloverdx.hello"]
         registry.apply(manifest(scoped, echo))
         let narrow = ClientContext(revision: .v2025_11_25, principal: Principal(subject: "bob", scopes: ["cloverdx.mcp"]))
-        #expect(Set(registry.gate.listTools(for: narrow).compactMap { $0["name"]?.stringValue }) == ["echo_arguments"])
+        #expect(Set(registry.gate.listTools(for: narrow).compactMap { $0["name"]?.stringValue }) == ["echo_arguments", "echo_host"])
         #expect(registry.tool(named: "hello_greet")?.requiredScopes == ["cloverdx.hello"])
         let call = MCPRequestContext(client: narrow, progressToken: nil, emit: { _ in })
         await #expect(throws: InsufficientScope.self) { try await registry.gate.callTool(name: "hello_greet", arguments: ["name": "x"], context: call) }

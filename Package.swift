@@ -2,6 +2,10 @@
 // cloverdx-mcp: an MCP host for CloverDX Server whose tool groups are plugins loaded through a C ABI.
 import PackageDescription
 
+/// The log scan and the log tables are optimized in debug builds too: they read hundreds of megabytes
+/// in the tests, where an unoptimized build spends most of its time in generic metadata lookups.
+let hotPath: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let pluginABI = Target.Dependency.product(name: "CloverMCPPluginABI", package: "sdk")
 let pluginKit = Target.Dependency.product(name: "PluginKit", package: "sdk")
 let pluginKitTesting = Target.Dependency.product(name: "PluginKitTesting", package: "sdk")
@@ -123,7 +127,7 @@ let package = Package(
         .systemLibrary(name: "CPCRE2", path: "Sources/CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         // SIMD byte search in C (two-byte needle candidates, byte counts) for the log search's hot loop.
         .target(name: "CByteSearch"),
-        .target(name: "LogCatalogue", dependencies: ["CZlib", "CPCRE2", "CByteSearch", "CivilCalendar"]),
+        .target(name: "LogCatalogue", dependencies: ["CZlib", "CPCRE2", "CByteSearch", "CivilCalendar"], swiftSettings: hotPath),
         // Read-only SQL on the CloverDX system database: the guard, SQLite and PostgreSQL.
         .target(
             name: "SystemDatabase",
@@ -141,7 +145,8 @@ let package = Package(
             dependencies: [
                 "LogCatalogue", "SystemDatabase",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
-            ]
+            ],
+            swiftSettings: hotPath
         ),
         // Outbound HTTP over libcurl, only to configured bases.
         // Headers only: CCurlShim loads libcurl with dlopen on first use (no -lcurl), see curl_shim.c.

@@ -5,10 +5,7 @@ import PluginKit
 /// and what the host could not load. Refusals become `ToolError`s a model can act on.
 public struct LogTableRows: Sendable {
     /// A result column: its name and SQLite's type name.
-    public struct Column: Sendable, Encodable, Equatable {
-        public let name: String
-        public let type: String
-    }
+    public typealias Column = QueryColumn
 
     /// The table's SQL name: `performance`, `job_queue`, `access`, `user_action`.
     public let table: String
@@ -34,32 +31,21 @@ public struct LogTableRows: Sendable {
     ///   why), ``LogTableUnavailable`` when the installation has no such log, `ToolError.failed` when it cannot be read.
     public static func query(log: String, window: TimeWindow, sql: String, maxRows: Int? = nil, maxBytes: Int? = nil,
                              timeoutMs: Int? = nil, call: CallContext) throws -> LogTableRows {
-        var request: [String: PluginJSON] = ["log": .string(log), "sql": .string(sql)]
-        if let from = window.from { request["from"] = .string(from.text) }
-        if let to = window.to { request["to"] = .string(to.text) }
-        if let maxRows { request["maxRows"] = .number(Double(maxRows)) }
-        if let maxBytes { request["maxBytes"] = .number(Double(maxBytes)) }
-        if let timeoutMs { request["timeoutMs"] = .number(Double(timeoutMs)) }
-        let answer: PluginJSON
+        let answer: HostServices.LogsTable.Answer
         do {
-            answer = try call.service("logs.table", .object(request))
+            answer = try call.logs.table(.init(log: log, from: window.from?.text, to: window.to?.text, sql: sql,
+                                               maxRows: maxRows, maxBytes: maxBytes, timeoutMs: timeoutMs))
         } catch let refused as ServiceRefused {
             // A log the installation does not have is not the caller's mistake: the tools say which is missing.
             if refused.status == cdxmcp_status(CDXMCP_NOT_FOUND) { throw LogTableUnavailable(log: log, reason: refused.message) }
             throw refused.toolError(about: refused.status == cdxmcp_status(CDXMCP_INVALID_ARGUMENTS) ? nil : Self.fileName(of: log))
         }
-        let columns = (answer["columns"]?.arrayValue ?? []).map {
-            Column(name: $0["name"]?.stringValue ?? "", type: $0["type"]?.stringValue ?? "")
-        }
-        var index: [String: Int] = [:]
-        for (position, column) in columns.enumerated() where index[column.name] == nil { index[column.name] = position }
+        let index = SQLRow.index(of: answer.columns)
         return LogTableRows(
-            table: answer["table"]?.stringValue ?? log, columns: columns,
-            rows: (answer["rows"]?.arrayValue ?? []).map { SQLRow(index: index, values: $0.arrayValue ?? []) },
-            truncated: answer["truncated"]?.boolValue ?? false, truncationReason: answer["truncationReason"]?.stringValue,
-            loadedRows: Int(answer["loadedRows"]?.int64Value ?? 0), loadTruncated: answer["loadTruncated"]?.boolValue ?? false,
-            firstTime: answer["firstTime"]?.stringValue, lastTime: answer["lastTime"]?.stringValue,
-            warnings: (answer["warnings"]?.arrayValue ?? []).compactMap(\.stringValue), elapsedMs: answer["elapsedMs"]?.int64Value ?? 0)
+            table: answer.table, columns: answer.columns, rows: answer.rows.map { SQLRow(index: index, values: $0) },
+            truncated: answer.truncated, truncationReason: answer.truncationReason, loadedRows: answer.loadedRows,
+            loadTruncated: answer.loadTruncated, firstTime: answer.firstTime, lastTime: answer.lastTime,
+            warnings: answer.warnings, elapsedMs: Int64(answer.elapsedMs))
     }
 
     /// How people know the log: `performance.log`, `Tomcat access log (localhost_access_log.*.txt)`.

@@ -4,10 +4,7 @@ import PluginKit
 /// name, and whether the host stopped early. Refusals become `ToolError`s a model can act on.
 public struct SQLRows: Sendable {
     /// A result column: its name and the engine's type name.
-    public struct Column: Sendable, Encodable, Equatable {
-        public let name: String
-        public let type: String
-    }
+    public typealias Column = QueryColumn
 
     public let columns: [Column]
     public let rows: [SQLRow]
@@ -27,11 +24,9 @@ public struct SQLRows: Sendable {
         } catch let refused as ServiceRefused {
             throw refused.toolError(about: refused.status == cdxmcp_status(CDXMCP_INVALID_ARGUMENTS) ? nil : "system database")
         }
-        let columns = answer.columns.map { Column(name: $0.name, type: $0.type) }
-        var index: [String: Int] = [:]
-        for (position, column) in columns.enumerated() where index[column.name] == nil { index[column.name] = position }
+        let index = SQLRow.index(of: answer.columns)
         let rows = answer.rows.map { SQLRow(index: index, values: $0) }
-        return SQLRows(columns: columns, rows: rows, truncated: answer.truncated, truncationReason: answer.truncationReason,
+        return SQLRows(columns: answer.columns, rows: rows, truncated: answer.truncated, truncationReason: answer.truncationReason,
                        elapsedMs: Int64(answer.elapsedMs))
     }
 }
@@ -41,6 +36,13 @@ public struct SQLRow: Sendable {
     let index: [String: Int]
     /// The values in column order.
     public let values: [PluginJSON]
+
+    /// Each column name's first position, for reading rows by name.
+    static func index(of columns: [QueryColumn]) -> [String: Int] {
+        var index: [String: Int] = [:]
+        for (position, column) in columns.enumerated() where index[column.name] == nil { index[column.name] = position }
+        return index
+    }
 
     public subscript(column: String) -> PluginJSON {
         guard let position = index[column], values.indices.contains(position) else { return .null }

@@ -102,7 +102,7 @@ struct PerfIncidentRules: Sendable {
     /// The incidents in `window`, earliest first, and whether there were more than ``maximumIncidents``.
     func detect(window: TimeWindow, call: CallContext) throws -> (incidents: [PerfIncident], truncated: Bool) {
         let rows = try LogTableRows.query(log: "performance", window: window, sql: sql, maxRows: Self.maximumIncidents, maxBytes: 16 << 20,
-                                          call: call)
+                                          timeoutMs: PerfStatistics.queryTimeoutMs, call: call)
         let incidents = rows.rows.map { row in
             let kind = row.string("kind") ?? ""
             let metric = row.string("metric") ?? ""

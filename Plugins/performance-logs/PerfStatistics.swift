@@ -31,10 +31,15 @@ struct PerfStatistics: Encodable {
     /// Most buckets one summary returns.
     static let maximumBuckets = 500
 
+    /// The summary's own queries (fixed SQL, bounded by the window and the host's load cap) may run
+    /// past the host's 10 s default for a model's SQL: five aggregates of 17 metrics over days of
+    /// samples take that long on a small machine. The plugin call's timeout still bounds the whole.
+    static let queryTimeoutMs = 20_000
+
     static func load(window: TimeWindow, bucketMinutes: Int?, call: CallContext) throws -> (PerfStatistics, LogTableRows) {
         // 85 numbers a bucket: allow the rows of every bucket, well past the host's default 1 MiB.
         let rows = try LogTableRows.query(log: "performance", window: window, sql: sql(bucketMinutes: bucketMinutes),
-                                          maxRows: maximumBuckets + 1, maxBytes: 16 << 20, call: call)
+                                          maxRows: maximumBuckets + 1, maxBytes: 16 << 20, timeoutMs: queryTimeoutMs, call: call)
         if rows.truncated {
             throw ToolError.invalidArguments("bucketMinutes \(bucketMinutes ?? 0) makes more than \(maximumBuckets) buckets in this window "
                 + "(or more than one answer holds); use larger buckets or a shorter window")

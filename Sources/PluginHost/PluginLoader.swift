@@ -196,10 +196,12 @@ public struct PluginLoader: Sendable {
         guard declaredSize >= descriptorVersion1Size else {
             throw fail("its descriptor is \(declaredSize) bytes, smaller than ABI \(CDXMCP_ABI_VERSION)'s \(descriptorVersion1Size): set struct_size = sizeof(cdxmcp_plugin) and rebuild against the header")
         }
-        let copy = UnsafeMutablePointer<cdxmcp_plugin>.allocate(capacity: 1)
-        copy.initialize(to: cdxmcp_plugin())
-        UnsafeMutableRawPointer(copy).copyMemory(from: returned, byteCount: min(declaredSize, MemoryLayout<cdxmcp_plugin>.size))
-        return UnsafePointer(copy)
+        // Zeroed byte by byte: a zero-initialized Swift value of the struct need not clear every byte.
+        let size = MemoryLayout<cdxmcp_plugin>.size
+        let copy = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: MemoryLayout<cdxmcp_plugin>.alignment)
+        copy.initializeMemory(as: UInt8.self, repeating: 0, count: size)
+        copy.copyMemory(from: returned, byteCount: min(declaredSize, size))
+        return UnsafePointer(copy.assumingMemoryBound(to: cdxmcp_plugin.self))
     }
 
     /// SHA-256 of a file, lowercase hex.

@@ -27,7 +27,7 @@ struct NodeInfoService: HostService {
         let plugin = try loader.load(BuiltPlugins.entry("abi-v1", library: "ABIv1TestPlugin"), manifestDirectory: nil)
         #expect(plugin.descriptorSize == PluginLoader.descriptorVersion1Size)
         #expect(plugin.descriptorSize < MemoryLayout<cdxmcp_plugin>.size)
-        #expect(plugin.summary == nil)  // a 1.1 field it cannot have set
+        #expect(plugin.summary == nil)  // a 1.1 field it cannot have set, though other data follows its struct
         #expect(plugin.toolNames == ["v1_probe"])
     }
 

@@ -43,13 +43,21 @@ static cdxmcp_status call_tool(void *context, cdxmcp_call *call, const char *nam
     return host->set_result(call, result, (size_t)written);
 }
 
-static const cdxmcp_plugin descriptor = {
-    .struct_size = sizeof(cdxmcp_plugin),
-    .abi_version = CDXMCP_ABI_VERSION,
-    .id = "abi-v1",
-    .version = "1.0.0",
-    .tools_json = TOOLS,
-    .call_tool = call_tool,
+/* The descriptor with other data right after it, as in any plugin: a host that read past version 1's
+ * struct would take this pointer for a later field (1.1's description). */
+static const struct {
+    cdxmcp_plugin descriptor;
+    const char *next_to_it;
+} layout = {
+    .descriptor = {
+        .struct_size = sizeof(cdxmcp_plugin),
+        .abi_version = CDXMCP_ABI_VERSION,
+        .id = "abi-v1",
+        .version = "1.0.0",
+        .tools_json = TOOLS,
+        .call_tool = call_tool,
+    },
+    .next_to_it = "not a field of this descriptor",
 };
 
 cdxmcp_status cdxmcp_plugin_entry_v1(const cdxmcp_host_api *api, cdxmcp_plugin_handle *plugin,
@@ -62,6 +70,6 @@ cdxmcp_status cdxmcp_plugin_entry_v1(const cdxmcp_host_api *api, cdxmcp_plugin_h
     }
     host = api;
     self_handle = plugin;
-    *out_plugin = &descriptor;
+    *out_plugin = &layout.descriptor;
     return CDXMCP_OK;
 }

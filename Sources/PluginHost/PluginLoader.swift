@@ -41,12 +41,11 @@ public final class LoadedPlugin: Sendable {
         self.prompts = prompts
         self.isSerial = isSerial
         self.descriptor = descriptor
-        self.descriptorSize = Int(descriptor.pointee.struct_size)
         self.handle = handle
     }
 
     /// The struct_size the plugin's descriptor declared: which version of the header it was built against.
-    public let descriptorSize: Int
+    public var descriptorSize: Int { Int(descriptor.pointee.struct_size) }
 
     public var toolNames: [String] { tools.compactMap { $0["name"]?.stringValue } }
 }

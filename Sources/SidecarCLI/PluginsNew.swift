@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PluginHost
 
 extension Plugins {
     /// `cloverdx-mcp plugins new NAME --swift|--c DIR`: a buildable plugin project to start from.
@@ -59,7 +60,7 @@ extension Plugins {
                 guard isSDK(url) else { throw CommandFailure("\(url.path) is not the plugin SDK (no Package.swift with Sources/PluginKit)") }
                 return url
             }
-            var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            var folder = PluginLoader.executableDirectory
             while folder.path != "/" {
                 let candidate = folder.appendingPathComponent("sdk")
                 if isSDK(candidate) { return candidate.standardizedFileURL }

@@ -24,13 +24,10 @@ public struct PluginEnvironment: @unchecked Sendable {
     /// A configuration value (clover.properties, environment, flags); nil when unset or secret.
     public func config(_ key: String) -> String? {
         guard let lookup = table.pointee.config_get else { return nil }
-        let keyBytes = Array(key.utf8)
         var capacity = 256
         while true {
             var buffer = [CChar](repeating: 0, count: capacity)
-            let length = keyBytes.withUnsafeBufferPointer { keyBuffer in
-                keyBuffer.withMemoryRebound(to: CChar.self) { lookup(handle, $0.baseAddress, $0.count, &buffer, capacity) }
-            }
+            let length = CBuffers.withBytes(key) { lookup(handle, $0, $1, &buffer, capacity) }
             if length < 0 { return nil }
             if Int(length) <= capacity {
                 return String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -42,19 +39,13 @@ public struct PluginEnvironment: @unchecked Sendable {
     /// Says why the entry fails: set_load_error where the host has it (ABI 1.1), an error line otherwise.
     func failLoad(_ reason: String) {
         guard let setLoadError = HostTableFields.function(table, \.set_load_error) else { return log(.error, reason) }
-        var bytes = Array(reason.utf8)
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { setLoadError(handle, $0.baseAddress, $0.count) }
-        }
+        CBuffers.withBytes(reason) { setLoadError(handle, $0, $1) }
     }
 
     static func log(_ table: UnsafePointer<cdxmcp_host_api>, _ handle: OpaquePointer?, _ call: OpaquePointer?,
                     _ level: PluginLogLevel, _ message: String) {
         guard let log = table.pointee.log else { return }
-        var bytes = Array(message.utf8)
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { log(handle, call, level.rawValue, $0.baseAddress, $0.count) }
-        }
+        CBuffers.withBytes(message) { log(handle, call, level.rawValue, $0, $1) }
     }
 }
 
@@ -76,12 +67,7 @@ public struct CallContext: @unchecked Sendable {
     /// Reports progress; `total` nil when unknown. Only growing values reach the client.
     public func progress(_ done: Double, total: Double? = nil, message: String? = nil) {
         guard let report = host.table.pointee.report_progress else { return }
-        var bytes = Array((message ?? "").utf8)
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) {
-                report(call, done, total ?? 0, message == nil ? nil : $0.baseAddress, $0.count)
-            }
-        }
+        CBuffers.withBytes(message ?? "") { report(call, done, total ?? 0, message == nil ? nil : $0, $1) }
     }
 
     /// Calls a host service by name with a JSON request and returns its JSON answer: for services this
@@ -110,21 +96,12 @@ public struct CallContext: @unchecked Sendable {
         guard let callService = HostTableFields.function(host.table, \.call_service) else {
             throw ServiceRefused(status: cdxmcp_status(CDXMCP_UNSUPPORTED), message: "this host offers no services (an older cloverdx-mcp)")
         }
-        let nameBytes = Array(name.utf8)
-        let requestBytes = Array(request.utf8)
         var response: UnsafePointer<CChar>?
         var responseLength = 0
-        let status = nameBytes.withUnsafeBufferPointer { nameBuffer in
-            requestBytes.withUnsafeBufferPointer { requestBuffer in
-                nameBuffer.withMemoryRebound(to: CChar.self) { namePointer in
-                    requestBuffer.withMemoryRebound(to: CChar.self) { requestPointer in
-                        callService(call, namePointer.baseAddress, namePointer.count, requestPointer.baseAddress, requestPointer.count,
-                                    &response, &responseLength)
-                    }
-                }
-            }
+        let status = CBuffers.withBytes(name) { namePointer, nameLength in
+            CBuffers.withBytes(request) { callService(call, namePointer, nameLength, $0, $1, &response, &responseLength) }
         }
-        let text = response.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: responseLength), as: UTF8.self) } ?? "{}"
+        let text = response == nil ? "{}" : CBuffers.string(response, responseLength)
         guard status == CDXMCP_OK else {
             let message = (try? PluginJSON(parsing: text))?["error"]?.stringValue
             throw ServiceRefused(status: status, message: message ?? "\(name) failed with status \(status)")

@@ -72,16 +72,16 @@ final class ExportedPlugin: Sendable {
         pointer.pointee.flags = plugin.isSerial ? UInt32(CDXMCP_PLUGIN_SERIAL) : 0
         pointer.pointee.description = plugin.summary.map { UnsafePointer(strdup($0)) }
         pointer.pointee.call_tool = { context, call, name, nameLength, arguments, argumentsLength in
-            ExportedPlugin.from(context).callTool(call, text(name, nameLength), text(arguments, argumentsLength))
+            ExportedPlugin.from(context).callTool(call, CBuffers.string(name, nameLength), CBuffers.string(arguments, argumentsLength))
         }
         pointer.pointee.read_resource = { context, call, uri, uriLength in
-            ExportedPlugin.from(context).readResource(call, text(uri, uriLength))
+            ExportedPlugin.from(context).readResource(call, CBuffers.string(uri, uriLength))
         }
         pointer.pointee.get_prompt = { context, call, name, nameLength, arguments, argumentsLength in
-            ExportedPlugin.from(context).getPrompt(call, text(name, nameLength), text(arguments, argumentsLength))
+            ExportedPlugin.from(context).getPrompt(call, CBuffers.string(name, nameLength), CBuffers.string(arguments, argumentsLength))
         }
         pointer.pointee.complete = { context, call, request, requestLength in
-            ExportedPlugin.from(context).complete(call, text(request, requestLength))
+            ExportedPlugin.from(context).complete(call, CBuffers.string(request, requestLength))
         }
         pointer.pointee.context = Unmanaged.passRetained(self).toOpaque()
         descriptor = UnsafePointer(pointer)
@@ -162,16 +162,9 @@ final class ExportedPlugin: Sendable {
 
     private func fail(_ call: OpaquePointer?, _ status: Int, _ message: String) -> cdxmcp_status {
         if let setError = environment.table.pointee.set_error {
-            var bytes = Array(message.utf8)
-            bytes.withUnsafeMutableBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { setError(call, $0.baseAddress, $0.count) }
-            }
+            CBuffers.withBytes(message) { setError(call, $0, $1) }
         }
         return cdxmcp_status(status)
     }
 }
 
-private func text(_ pointer: UnsafePointer<CChar>?, _ length: Int) -> String {
-    guard let pointer, length > 0 else { return "" }
-    return String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
-}

@@ -89,8 +89,8 @@ public final class PluginTestHost: @unchecked Sendable {
     /// - Parameter cancelled: makes `isCancelled` true from the start, to test that the tool stops.
     public func runTool(_ name: String, arguments: PluginJSON = .object([:]), cancelled: Bool = false) -> CallRun {
         perform(cancelled: cancelled) { call in
-            withBytes(name) { namePointer, nameLength in
-                withBytes(arguments.text) { argumentsPointer, argumentsLength in
+            CBuffers.withBytes(name) { namePointer, nameLength in
+                CBuffers.withBytes(arguments.text) { argumentsPointer, argumentsLength in
                     descriptor.pointee.call_tool?(descriptor.pointee.context, call, namePointer, nameLength, argumentsPointer, argumentsLength)
                 }
             }
@@ -100,7 +100,7 @@ public final class PluginTestHost: @unchecked Sendable {
     /// Reads a resource by URI (one of `resources`, or matching one of `resourceTemplates`).
     public func readResource(_ uri: String) -> CallRun {
         perform(cancelled: false) { call in
-            withBytes(uri) { descriptor.pointee.read_resource?(descriptor.pointee.context, call, $0, $1) }
+            CBuffers.withBytes(uri) { descriptor.pointee.read_resource?(descriptor.pointee.context, call, $0, $1) }
         }
     }
 
@@ -108,8 +108,8 @@ public final class PluginTestHost: @unchecked Sendable {
     public func getPrompt(_ name: String, arguments: [String: String] = [:]) -> CallRun {
         let json = PluginJSON.object(arguments.mapValues(PluginJSON.string))
         return perform(cancelled: false) { call in
-            withBytes(name) { namePointer, nameLength in
-                withBytes(json.text) { descriptor.pointee.get_prompt?(descriptor.pointee.context, call, namePointer, nameLength, $0, $1) }
+            CBuffers.withBytes(name) { namePointer, nameLength in
+                CBuffers.withBytes(json.text) { descriptor.pointee.get_prompt?(descriptor.pointee.context, call, namePointer, nameLength, $0, $1) }
             }
         }
     }
@@ -118,7 +118,7 @@ public final class PluginTestHost: @unchecked Sendable {
     public func complete(argument: String, value: String) -> [String] {
         let request = PluginJSON.object(["argument": .object(["name": .string(argument), "value": .string(value)])])
         let run = perform(cancelled: false) { call in
-            withBytes(request.text) { descriptor.pointee.complete?(descriptor.pointee.context, call, $0, $1) }
+            CBuffers.withBytes(request.text) { descriptor.pointee.complete?(descriptor.pointee.context, call, $0, $1) }
         }
         return run.result?["completion"]?["values"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
@@ -250,16 +250,6 @@ final class CallState: @unchecked Sendable {
     }
 }
 
-private func string(_ pointer: UnsafePointer<CChar>?, _ length: Int) -> String {
-    guard let pointer, length > 0 else { return "" }
-    return String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self)
-}
-
-private func withBytes<T>(_ text: String, _ body: (UnsafePointer<CChar>?, Int) -> T) -> T {
-    let bytes = Array(text.utf8)
-    return bytes.withUnsafeBufferPointer { buffer in buffer.withMemoryRebound(to: CChar.self) { body($0.baseAddress, $0.count) } }
-}
-
 /// The host functions, as the real host's behave towards a plugin.
 enum TestHostTable {
     static func make() -> cdxmcp_host_api {
@@ -267,11 +257,11 @@ enum TestHostTable {
         table.struct_size = UInt32(MemoryLayout<cdxmcp_host_api>.size)
         table.abi_version = UInt32(CDXMCP_ABI_VERSION)
         table.log = { handle, call, level, message, length in
-            let line = LogLine(level: PluginLogLevel(rawValue: level) ?? .info, message: string(message, length), duringCall: call != nil)
+            let line = LogLine(level: PluginLogLevel(rawValue: level) ?? .info, message: CBuffers.string(message, length), duringCall: call != nil)
             HostState.from(handle)?.locked { $0.logs.append(line) }
         }
         table.config_get = { handle, key, keyLength, buffer, capacity in
-            guard let value = HostState.from(handle)?.locked({ $0.configuration[string(key, keyLength)] }) else { return -1 }
+            guard let value = HostState.from(handle)?.locked({ $0.configuration[CBuffers.string(key, keyLength)] }) else { return -1 }
             let bytes = Array(value.utf8)
             if let buffer, capacity > 0, !bytes.isEmpty {
                 bytes.withUnsafeBytes { UnsafeMutableRawPointer(buffer).copyMemory(from: $0.baseAddress!, byteCount: min(capacity, bytes.count)) }
@@ -283,17 +273,17 @@ enum TestHostTable {
         }
         table.is_cancelled = { call in (CallState.from(call)?.cancelled ?? true) ? 1 : 0 }
         table.set_result = { call, json, length in
-            guard let state = CallState.from(call), let value = try? PluginJSON(parsing: string(json, length)),
+            guard let state = CallState.from(call), let value = try? PluginJSON(parsing: CBuffers.string(json, length)),
                   value.objectValue != nil else { return cdxmcp_status(CDXMCP_INVALID_ARGUMENTS) }
             state.result = value
             return cdxmcp_status(CDXMCP_OK)
         }
-        table.set_error = { call, message, length in CallState.from(call)?.error = string(message, length) }
+        table.set_error = { call, message, length in CallState.from(call)?.error = CBuffers.string(message, length) }
         table.call_service = { call, service, serviceLength, request, requestLength, response, responseLength in
             guard let state = CallState.from(call) else { return cdxmcp_status(CDXMCP_INVALID_ARGUMENTS) }
-            let name = string(service, serviceLength)
+            let name = CBuffers.string(service, serviceLength)
             let (status, answer): (cdxmcp_status, PluginJSON)
-            if let json = try? PluginJSON(parsing: requestLength == 0 ? "{}" : string(request, requestLength)), json.objectValue != nil {
+            if let json = try? PluginJSON(parsing: requestLength == 0 ? "{}" : CBuffers.string(request, requestLength)), json.objectValue != nil {
                 state.host.locked { $0.serviceRequests.append(ServiceRequest(service: name, request: json)) }
                 if let handler = state.host.locked({ $0.services[name] }) {
                     do {
@@ -315,7 +305,7 @@ enum TestHostTable {
             return status
         }
         table.set_load_error = { handle, message, length in
-            HostState.from(handle)?.locked { $0.loadError = string(message, length) }
+            HostState.from(handle)?.locked { $0.loadError = CBuffers.string(message, length) }
         }
         return table
     }

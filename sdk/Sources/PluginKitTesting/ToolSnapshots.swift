@@ -17,7 +17,7 @@ public enum ToolSnapshots {
             guard let name = tool["name"]?.stringValue else { problems.append("a tool has no name"); continue }
             let file = folder.appendingPathComponent("\(name).json")
             expected.insert(file.lastPathComponent)
-            let text = pretty(tool)
+            let text = ServiceReference.json(tool) + "\n"
             if update {
                 try? text.write(to: file, atomically: true, encoding: .utf8)
             } else if let stored = try? String(contentsOf: file, encoding: .utf8) {
@@ -33,14 +33,5 @@ public enum ToolSnapshots {
             }
         }
         return problems
-    }
-
-    /// Sorted keys, two-space indents, a final newline: stable across runs and readable in a diff.
-    static func pretty(_ value: PluginJSON) -> String {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(value.text.utf8), options: [.fragmentsAllowed]),
-              let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
-            return value.text + "\n"
-        }
-        return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

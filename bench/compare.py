@@ -263,32 +263,50 @@ def cli_call_ms(bin_dir: Path, plugins: Path, tool: str, arguments: str, runs: i
     return round(statistics.median(times), 1)
 
 
-def plugin_overhead(c_plugin: Server, builtin: Server, tmp: Path) -> dict:
-    """Throughput of one tool through the C ABI vs compiled into the host: alternating rounds, so a
-    slow moment of the machine hits both sides, and medians; also the server's CPU time per call."""
-    rates: dict[str, list[float]] = {"c": [], "builtin": []}
-    cpu_us: dict[str, list[float]] = {"c": [], "builtin": []}
+def alternating_rounds(first: Server, second: Server, tmp: Path) -> dict:
+    """Throughput of two servers in alternating wrk rounds, so a slow moment of the machine hits
+    both sides: medians of requests/s and of the server's CPU time per call."""
+    rates: dict[str, list[float]] = {"first": [], "second": []}
+    cpu_us: dict[str, list[float]] = {"first": [], "second": []}
     errors = 0
-    c_plugin.start()
-    builtin.start()
+    first.start()
+    second.start()
     try:
         for _ in range(OVERHEAD_ROUNDS):
-            for server, key in ((c_plugin, "c"), (builtin, "builtin")):
+            for server, key in ((first, "first"), (second, "second")):
                 cpu_before = cpu_seconds(server.pid)
                 figures = run_wrk(server, tmp, OVERHEAD_S)
                 rates[key].append(figures["rps"])
                 cpu_us[key].append((cpu_seconds(server.pid) - cpu_before) * 1e6 / max(figures["requests"], 1))
                 errors += figures["errors"]
     finally:
-        c_plugin.stop()
-        builtin.stop()
-    c_rps, builtin_rps = statistics.median(rates["c"]), statistics.median(rates["builtin"])
-    c_cpu, builtin_cpu = statistics.median(cpu_us["c"]), statistics.median(cpu_us["builtin"])
+        first.stop()
+        second.stop()
+    return {"rps": (statistics.median(rates["first"]), statistics.median(rates["second"])),
+            "cpu_us": (statistics.median(cpu_us["first"]), statistics.median(cpu_us["second"])),
+            "rounds": rates, "errors": errors}
+
+
+def plugin_overhead(c_plugin: Server, builtin: Server, tmp: Path) -> dict:
+    """One tool through the C ABI vs compiled into the host."""
+    rounds = alternating_rounds(c_plugin, builtin, tmp)
+    (c_rps, builtin_rps), (c_cpu, builtin_cpu) = rounds["rps"], rounds["cpu_us"]
     return {"c_rps": round(c_rps, 1), "builtin_rps": round(builtin_rps, 1),
             "overhead_pct": round((1 - c_rps / builtin_rps) * 100, 1),
             "c_cpu_us": round(c_cpu, 1), "builtin_cpu_us": round(builtin_cpu, 1),
             "cpu_overhead_pct": round((c_cpu / builtin_cpu - 1) * 100, 1),
-            "rounds": rates, "errors": errors}
+            "rounds": {"c": rounds["rounds"]["first"], "builtin": rounds["rounds"]["second"]}, "errors": rounds["errors"]}
+
+
+def isolation_cost(inprocess: Server, isolated: Server, tmp: Path) -> dict:
+    """The C example in the host's process vs in a worker process ("isolation": "process")."""
+    rounds = alternating_rounds(inprocess, isolated, tmp)
+    (in_rps, iso_rps), (in_cpu, iso_cpu) = rounds["rps"], rounds["cpu_us"]
+    return {"inprocess_rps": round(in_rps, 1), "isolated_rps": round(iso_rps, 1),
+            "isolated_vs_inprocess": round(iso_rps / in_rps, 3),
+            "inprocess_cpu_us": round(in_cpu, 1), "isolated_host_cpu_us": round(iso_cpu, 1),
+            "rounds": {"inprocess": rounds["rounds"]["first"], "isolated": rounds["rounds"]["second"]},
+            "errors": rounds["errors"]}
 
 
 def soak(server: Server, tmp: Path) -> dict:
@@ -388,6 +406,11 @@ def print_report(run: dict) -> None:
     print(f"   Swift plugin hello_greet (PluginKit) {plugins['swift_hello_rps']:,.0f} req/s "
           f"({plugins['swift_vs_c'] * 100:.0f} % of the C plugin in the same run); one `cloverdx-mcp call` "
           f"process: C {plugins['cli_call_c_ms']} ms, Swift {plugins['cli_call_swift_ms']} ms")
+    i = plugins.get("isolation")
+    if i:
+        print(f"   isolation, the C example's echo_arguments, same rounds: in the server's process {i['inprocess_rps']:,.0f} req/s, "
+              f"in a worker process {i['isolated_rps']:,.0f} req/s ({i['isolated_vs_inprocess'] * 100:.0f} %); the server's "
+              f"CPU per call {i['inprocess_cpu_us']} vs {i['isolated_host_cpu_us']} µs (the worker's own CPU not counted)")
     if "soak" in run:
         k = run["soak"]
         print(f"   soak: {k['seconds']} s of tools/call, {k['requests']:,} calls at {k['rps']:,.0f}/s, {k['errors']} errors; "
@@ -484,8 +507,13 @@ def main() -> None:
     overhead = plugin_overhead(Server("ours C plugin", ours_argv + ["--plugins", str(echo_plugins)], tmp, *echo),
                                Server("ours built-in", [str(bin_dir / "bench-echo-host"), *ours_argv[1:], "--plugins", str(no_plugins)],
                                       tmp, *echo), tmp)
+    isolated_plugins = tmp / "plugins-echo-isolated.json"
+    isolated_plugins.write_text(json.dumps({"plugins": [
+        {"id": "echo-c", "path": str(bin_dir / "libEchoCPlugin.so"), "isolation": "process"}]}))
+    isolation = isolation_cost(Server("ours C in-process", ours_argv + ["--plugins", str(echo_plugins)], tmp, *echo),
+                               Server("ours C isolated", ours_argv + ["--plugins", str(isolated_plugins)], tmp, *echo), tmp)
     log("cloverdx-mcp call: one process per call, 5 runs each")
-    plugins = {"overhead": overhead, "swift_hello_rps": swift["tools_call"]["rps"],
+    plugins = {"overhead": overhead, "isolation": isolation, "swift_hello_rps": swift["tools_call"]["rps"],
                "swift_hello_p99_ms": swift["tools_call"]["p99_ms"],
                "swift_vs_c": round(swift["tools_call"]["rps"] / ours["tools_call"]["rps"], 3),
                "cli_call_c_ms": cli_call_ms(bin_dir, echo_plugins, *echo),
@@ -495,7 +523,7 @@ def main() -> None:
     ratios["plugin_c_vs_builtin"] = round(overhead["c_rps"] / overhead["builtin_rps"], 3)
     errors = {"ours": ours["tools_call"]["errors"] + ours["session"]["errors"],
               "peer": peer["tools_call"]["errors"] + peer["session"]["errors"],
-              "ours_plugins": swift["tools_call"]["errors"] + overhead["errors"]}
+              "ours_plugins": swift["tools_call"]["errors"] + overhead["errors"] + isolation["errors"]}
     run = {"date": started,
            "machine": {**machine(), "loadavg_before": load_before},
            "duration_s": DURATION, "connections": CONNECTIONS,

@@ -38,10 +38,9 @@ enum HostAPI {
         }
         table.pointee.config_get = { handlePointer, key, keyLength, buffer, capacity in
             guard let handle = PluginBinding.from(handlePointer) else { return -1 }
-            let name = HostAPI.string(key, keyLength)
             // Private keys are refused outright; other values lose any credentials a URL carries.
-            guard !handle.privateKeys.isPrivate(name), let value = handle.configuration(name) else { return -1 }
-            let bytes = Array(handle.privateKeys.shown(name, value).utf8)
+            guard let value = handle.visibleConfiguration(HostAPI.string(key, keyLength)) else { return -1 }
+            let bytes = Array(value.utf8)
             if let buffer, capacity > 0, !bytes.isEmpty {
                 bytes.withUnsafeBufferPointer { source in
                     UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress!, byteCount: min(capacity, bytes.count))

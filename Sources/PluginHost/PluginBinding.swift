@@ -28,6 +28,13 @@ final class PluginBinding: Sendable {
         self.services = services
     }
 
+    /// The value of a configuration key as the plugin may see it: nil for a private key or one not
+    /// set, credentials inside a URL masked.
+    func visibleConfiguration(_ key: String) -> String? {
+        guard !privateKeys.isPrivate(key), let value = configuration(key) else { return nil }
+        return privateKeys.shown(key, value)
+    }
+
     /// A pointer the plugin can hold; the handle is retained forever, like the library.
     func retainedPointer() -> OpaquePointer {
         OpaquePointer(Unmanaged.passRetained(self).toOpaque())

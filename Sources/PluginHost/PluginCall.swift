@@ -9,6 +9,9 @@ import Synchronization
 final class PluginCall: Sendable {
     let context: MCPRequestContext?
     let plugin: PluginBinding
+    /// Where host-service calls go instead of this process's services: set in a plugin worker, which
+    /// asks the host for each one (grants and confinement are the host's).
+    let serviceRoute: (@Sendable (String, JSONValue) -> (cdxmcp_status, JSONValue))?
     private let state = Mutex(State())
 
     private struct State {
@@ -20,9 +23,11 @@ final class PluginCall: Sendable {
         var kept: [KeptBuffer] = []
     }
 
-    init(context: MCPRequestContext?, plugin: PluginBinding) {
+    init(context: MCPRequestContext?, plugin: PluginBinding,
+         serviceRoute: (@Sendable (String, JSONValue) -> (cdxmcp_status, JSONValue))? = nil) {
         self.context = context
         self.plugin = plugin
+        self.serviceRoute = serviceRoute
     }
 
     deinit {
@@ -42,17 +47,26 @@ final class PluginCall: Sendable {
 
     /// Runs a host service for the plugin, blocking this plugin-call thread until it answers.
     func callService(_ name: String, _ requestBytes: [UInt8]) -> (cdxmcp_status, JSONValue) {
-        func refuse(_ status: Int, _ message: String) -> (cdxmcp_status, JSONValue) {
-            (cdxmcp_status(status), ["error": .string(message)])
+        guard let request = try? JSONValue.parse(requestBytes), request.objectValue != nil else {
+            return Self.refuse(CDXMCP_INVALID_ARGUMENTS, "the request to \(name) must be a JSON object")
         }
+        if let serviceRoute { return serviceRoute(name, request) }
+        return callService(name, request: request)
+    }
+
+    private static func refuse(_ status: Int, _ message: String) -> (cdxmcp_status, JSONValue) {
+        (cdxmcp_status(status), ["error": .string(message)])
+    }
+
+    /// Runs a host service of this process, after checking the plugin's grant for it.
+    func callService(_ name: String, request: JSONValue) -> (cdxmcp_status, JSONValue) {
+        let refuse = Self.refuse
+        guard request.objectValue != nil else { return refuse(CDXMCP_INVALID_ARGUMENTS, "the request to \(name) must be a JSON object") }
         guard let service = plugin.services[name] else {
             return refuse(CDXMCP_UNSUPPORTED, "no host service \"\(name)\"; services: \(plugin.services.names.joined(separator: ", "))")
         }
         guard plugin.grants.withLock({ $0.contains(service.grant) }) else {
             return refuse(CDXMCP_DENIED, "plugin \"\(plugin.pluginID)\" has no grant \"\(service.grant)\" for \(name); add it to the plugin's \"grants\" in plugins.json")
-        }
-        guard let request = try? JSONValue.parse(requestBytes), request.objectValue != nil else {
-            return refuse(CDXMCP_INVALID_ARGUMENTS, "the request to \(name) must be a JSON object")
         }
         let context = ServiceContext(pluginID: plugin.pluginID, request: self.context)
         let outcome = Mutex<Result<JSONValue, any Error>?>(nil)
@@ -102,6 +116,20 @@ final class PluginCall: Sendable {
                 return false
             }
             state.result = parsed
+            state.resultError = nil
+            return true
+        }
+    }
+
+    /// Takes a result a worker sent back (already parsed); false when it is not a JSON object.
+    func setResult(_ value: JSONValue) -> Bool {
+        state.withLock { state in
+            guard !state.abandoned else { return true }
+            guard value.objectValue != nil else {
+                state.resultError = "the plugin handed back a result that is not a JSON object"
+                return false
+            }
+            state.result = value
             state.resultError = nil
             return true
         }

@@ -11,43 +11,50 @@ public struct PluginLoadError: Error, CustomStringConvertible, Sendable {
     public var description: String { "plugin \"\(pluginID)\" not loaded: \(reason)" }
 }
 
-/// A plugin whose library is loaded and whose entry accepted the host: its descriptor, parsed.
+/// A plugin whose entry accepted the host: what it offers, and how to reach it (its descriptor in this
+/// process, or the worker process that holds it).
 public final class LoadedPlugin: Sendable {
     public let id: String
-    public let version: String
-    /// The descriptor's one-line description (ABI 1.1), when the plugin gives one.
-    public let summary: String?
     public let libraryPath: String
-    public let tools: [JSONValue]
-    public let resources: [JSONValue]
-    public let resourceTemplates: [JSONValue]
-    public let prompts: [JSONValue]
-    public let isSerial: Bool
-    /// The host's copy of the descriptor the plugin returned (`PluginLoader.copyDescriptor`); never freed, like the library.
-    nonisolated(unsafe) let descriptor: UnsafePointer<cdxmcp_plugin>
+    public let offer: PluginOffer
+    public let isolation: PluginIsolation
+    /// The host's copy of the descriptor the plugin returned (`PluginLoader.copyDescriptor`), for a
+    /// plugin in this process; never freed, like the library.
+    nonisolated(unsafe) let descriptor: UnsafePointer<cdxmcp_plugin>?
+    /// The worker process serving the plugin, when it is isolated.
+    let worker: PluginWorkerClient?
     let handle: PluginBinding
     let serialLock = NSLock()
 
-    init(id: String, version: String, summary: String?, libraryPath: String, tools: [JSONValue], resources: [JSONValue],
-         resourceTemplates: [JSONValue], prompts: [JSONValue], isSerial: Bool,
-         descriptor: UnsafePointer<cdxmcp_plugin>, handle: PluginBinding) {
+    init(id: String, libraryPath: String, offer: PluginOffer, descriptor: UnsafePointer<cdxmcp_plugin>?,
+         worker: PluginWorkerClient?, handle: PluginBinding) {
         self.id = id
-        self.version = version
-        self.summary = summary
         self.libraryPath = libraryPath
-        self.tools = tools
-        self.resources = resources
-        self.resourceTemplates = resourceTemplates
-        self.prompts = prompts
-        self.isSerial = isSerial
+        self.offer = offer
+        self.isolation = worker == nil ? .inProcess : .process
         self.descriptor = descriptor
+        self.worker = worker
         self.handle = handle
     }
 
+    public var version: String { offer.version }
+    /// The descriptor's one-line description (ABI 1.1), when the plugin gives one.
+    public var summary: String? { offer.summary }
+    public var tools: [JSONValue] { offer.tools }
+    public var resources: [JSONValue] { offer.resources }
+    public var resourceTemplates: [JSONValue] { offer.resourceTemplates }
+    public var prompts: [JSONValue] { offer.prompts }
+    public var isSerial: Bool { offer.isSerial }
     /// The struct_size the plugin's descriptor declared: which version of the header it was built against.
-    public var descriptorSize: Int { Int(descriptor.pointee.struct_size) }
-
+    public var descriptorSize: Int { offer.descriptorSize }
     public var toolNames: [String] { tools.compactMap { $0["name"]?.stringValue } }
+    /// Ends the plugin's worker process, if it has one (a plugin loaded only to be listed).
+    public func stopWorker() {
+        worker?.stop()
+    }
+
+    /// How the plugin's worker has fared; nil for a plugin in this process.
+    public var workerStatus: PluginWorkerStatus? { worker?.status }
 }
 
 /// Finds, checks and opens plugin libraries. Libraries stay loaded for the life of the process:
@@ -60,6 +67,10 @@ public struct PluginLoader: Sendable {
     public var configuration: @Sendable (String) -> String?
     /// Services plugins may call, each behind a grant.
     public var services: HostServiceDirectory
+    /// The `cloverdx-mcp` binary that runs isolated plugins (`plugin-worker`).
+    public var workerExecutable: URL = PluginLoader.defaultWorkerExecutable
+    /// Told when an isolated plugin's worker starts, crashes or restarts.
+    public var onWorkerStatusChange: (@Sendable (String, PluginWorkerStatus) -> Void)?
 
     public init(searchDirectories: [URL], logger: Logger, configuration: @escaping @Sendable (String) -> String? = { _ in nil },
                 services: HostServiceDirectory = HostServiceDirectory()) {
@@ -75,6 +86,12 @@ public struct PluginLoader: Sendable {
     /// The folder of the running executable: where `swift build` puts the plugin libraries.
     public static var executableDirectory: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
+    /// This binary when it is `cloverdx-mcp`; otherwise (a test runner) the `cloverdx-mcp` built next to it.
+    public static var defaultWorkerExecutable: URL {
+        let running = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return running.lastPathComponent == "cloverdx-mcp" ? running : executableDirectory.appendingPathComponent("cloverdx-mcp")
     }
 
     static let libraryPrefix = "lib"
@@ -115,7 +132,17 @@ public struct PluginLoader: Sendable {
                 throw PluginLoadError(pluginID: entry.id, reason: "\(url.path) has SHA-256 \(actual), plugins.json expects \(expected); refusing to load a library that changed")
             }
         }
-        return try open(url, pluginID: entry.id, settings: entry.settings)
+        guard entry.isolation == .process else { return try open(url, pluginID: entry.id, settings: entry.settings) }
+        let handle = PluginBinding(pluginID: entry.id, logger: logger, configuration: configuration, services: services)
+        let spec = PluginWorkerClient.Spec(pluginID: entry.id, library: url, settings: entry.settings, memoryLimitMB: entry.memoryLimitMB,
+                                           executable: workerExecutable, logLevel: logger.logLevel,
+                                           onStatusChange: onWorkerStatusChange)
+        do {
+            let (worker, offer) = try PluginWorkerClient.start(spec, binding: handle, logger: logger)
+            return LoadedPlugin(id: entry.id, libraryPath: url.path, offer: offer, descriptor: nil, worker: worker, handle: handle)
+        } catch {
+            throw PluginLoadError(pluginID: entry.id, reason: "isolated in a worker process: \(error.description)")
+        }
     }
 
     /// Opens a library and checks it against the ABI, without a plugins.json entry (`plugins verify`).
@@ -146,41 +173,16 @@ public struct PluginLoader: Sendable {
         }
         guard let returned = descriptorPointer else { throw fail("its entry point returned no descriptor") }
         let descriptor = try Self.copyDescriptor(returned, fail: fail)
-        let plugin = descriptor.pointee
-        guard plugin.abi_version == CDXMCP_ABI_VERSION else {
-            throw fail("built for ABI \(plugin.abi_version), this host speaks ABI \(CDXMCP_ABI_VERSION): rebuild it against CloverMCPPluginABI \(CDXMCP_ABI_VERSION)")
+        let offer: PluginOffer
+        do {
+            offer = try PluginOffer(descriptor.pointee)
+        } catch {
+            throw fail(error.description)
         }
-        guard let idPointer = plugin.id else { throw fail("its descriptor has no id") }
-        let declaredID = String(cString: idPointer)
-        if declaredID != pluginID {
-            logger.notice("plugin \"\(pluginID)\" calls itself \"\(declaredID)\"; plugins.json's id is used")
+        if offer.declaredID != pluginID {
+            logger.notice("plugin \"\(pluginID)\" calls itself \"\(offer.declaredID)\"; plugins.json's id is used")
         }
-        let version = plugin.version.map { String(cString: $0) } ?? "unknown"
-        let summary = plugin.description.map { String(cString: $0) }
-
-        func list(_ pointer: UnsafePointer<CChar>?, _ field: String) throws(PluginLoadError) -> [JSONValue] {
-            guard let pointer else { return [] }
-            let text = String(cString: pointer)
-            guard let value = try? JSONValue.parse(text), let items = value.arrayValue else {
-                throw fail("its \(field) is not a JSON array")
-            }
-            return items
-        }
-        let tools = try list(plugin.tools_json, "tools_json")
-        let resources = try list(plugin.resources_json, "resources_json")
-        let templates = try list(plugin.resource_templates_json, "resource_templates_json")
-        let prompts = try list(plugin.prompts_json, "prompts_json")
-        if let problem = ToolDefinitionCheck.problem(tools: tools, callable: plugin.call_tool != nil) { throw fail(problem) }
-        if !resources.isEmpty || !templates.isEmpty, plugin.read_resource == nil {
-            throw fail("it lists resources but has no read_resource entry point")
-        }
-        if !prompts.isEmpty, plugin.get_prompt == nil {
-            throw fail("it lists prompts but has no get_prompt entry point")
-        }
-        return LoadedPlugin(
-            id: pluginID, version: version, summary: summary, libraryPath: url.path, tools: tools, resources: resources,
-            resourceTemplates: templates, prompts: prompts, isSerial: plugin.flags & UInt32(CDXMCP_PLUGIN_SERIAL) != 0,
-            descriptor: descriptor, handle: handle)
+        return LoadedPlugin(id: pluginID, libraryPath: url.path, offer: offer, descriptor: descriptor, worker: nil, handle: handle)
     }
 
     /// Version 1's descriptor size: the least the host accepts (CDXMCP_PLUGIN_V1_SIZE).

@@ -19,9 +19,14 @@ public struct PluginEntry: Sendable, Equatable {
     public var timeoutMilliseconds: Int?
     /// OAuth scopes a caller must hold to see and call this plugin's tools, resources and prompts.
     public var scopes: [String]
+    /// Where the plugin's code runs: in the host's process (the default) or in a worker process of its own.
+    public var isolation: PluginIsolation
+    /// With process isolation: the most memory the worker may use, in MiB (setrlimit and the host's watch).
+    public var memoryLimitMB: Int?
 
     public init(id: String, library: String? = nil, path: String? = nil, enabled: Bool = true, settings: JSONValue = .emptyObject,
-                sha256: String? = nil, grants: [String] = [], timeoutMilliseconds: Int? = nil, scopes: [String] = []) {
+                sha256: String? = nil, grants: [String] = [], timeoutMilliseconds: Int? = nil, scopes: [String] = [],
+                isolation: PluginIsolation = .inProcess, memoryLimitMB: Int? = nil) {
         self.id = id
         self.library = library
         self.path = path
@@ -31,7 +36,18 @@ public struct PluginEntry: Sendable, Equatable {
         self.grants = grants
         self.timeoutMilliseconds = timeoutMilliseconds
         self.scopes = scopes
+        self.isolation = isolation
+        self.memoryLimitMB = memoryLimitMB
     }
+}
+
+/// plugins.json's `"isolation"`: whether a plugin's native code shares the host's process.
+public enum PluginIsolation: String, Sendable, Equatable {
+    /// Loaded into the host: the fastest calls, but a crash in the plugin ends the host.
+    case inProcess = "inprocess"
+    /// Loaded by a `cloverdx-mcp plugin-worker` child: a crash, hang or runaway allocation ends only
+    /// the worker, which the host restarts; each call costs a round trip over a socket.
+    case process
 }
 
 /// plugins.json: the active plugin set.
@@ -88,7 +104,7 @@ public struct PluginManifest: Sendable, Equatable {
     private static func parseEntry(_ item: JSONValue, index: Int, source: String) throws -> PluginEntry {
         let at = "\(source): plugins[\(index)]"
         guard let members = item.objectValue else { throw Invalid(description: "\(at) must be an object") }
-        let known: Set<String> = ["id", "library", "path", "enabled", "settings", "sha256", "grants", "timeoutMs", "description", "scopes"]
+        let known: Set<String> = ["id", "library", "path", "enabled", "settings", "sha256", "grants", "timeoutMs", "description", "scopes", "isolation", "memoryLimitMB"]
         if let unknown = members.keys.first(where: { !known.contains($0) }) {
             throw Invalid(description: "\(at): unknown field \"\(unknown)\" (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -139,8 +155,26 @@ public struct PluginManifest: Sendable, Equatable {
             guard let ms = value.intValue, ms > 0 else { throw Invalid(description: "\(at2): \"timeoutMs\" must be a positive integer") }
             timeout = Int(ms)
         }
+        var isolation = PluginIsolation.inProcess
+        if let value = members["isolation"] {
+            guard let name = value.stringValue, let mode = PluginIsolation(rawValue: name) else {
+                throw Invalid(description: "\(at2): \"isolation\" must be \"inprocess\" or \"process\"")
+            }
+            isolation = mode
+        }
+        var memoryLimit: Int?
+        if let value = members["memoryLimitMB"] {
+            guard let mb = value.intValue, (16...1_048_576).contains(mb) else {
+                throw Invalid(description: "\(at2): \"memoryLimitMB\" must be a whole number of MiB from 16 to 1048576")
+            }
+            guard isolation == .process else {
+                throw Invalid(description: "\(at2): \"memoryLimitMB\" limits a worker process; it needs \"isolation\": \"process\"")
+            }
+            memoryLimit = Int(mb)
+        }
         return PluginEntry(id: id, library: library, path: path, enabled: enabled, settings: settings,
-                           sha256: sha256, grants: grants, timeoutMilliseconds: timeout, scopes: scopes)
+                           sha256: sha256, grants: grants, timeoutMilliseconds: timeout, scopes: scopes,
+                           isolation: isolation, memoryLimitMB: memoryLimit)
     }
 
     static func isValidID(_ id: String) -> Bool {

@@ -26,13 +26,7 @@ extension PluginRegistry: MCPCatalog {
     public func callTool(_ tool: CatalogTool, arguments: JSONValue, context: MCPRequestContext) async throws -> ToolCallResult {
         guard let owner = tool.target as? ActivePlugin else { throw MCPError.unknownTool(tool.name) }
         let name = tool.name
-        let argumentBytes = arguments.serialized()
-        let callOutcome = await invoke(owner, context: context) { descriptor, call in
-            guard let entry = descriptor.pointee.call_tool else { return cdxmcp_status(CDXMCP_UNSUPPORTED) }
-            return withBuffers(name, argumentBytes) { namePointer, nameLength, argumentsPointer, argumentsLength in
-                entry(descriptor.pointee.context, call, namePointer, nameLength, argumentsPointer, argumentsLength)
-            }
-        }
+        let callOutcome = await invoke(owner, context: context, .tool(name: name, arguments: arguments.serialized()))
         switch callOutcome {
         case .finished(let status, let call):
             if status == CDXMCP_OK {
@@ -48,22 +42,18 @@ extension PluginRegistry: MCPCatalog {
             return .error(message, outcome: context.cancellation.isCancelled ? .cancelled : .toolError)
         case .abandoned:
             return .error("tool \"\(name)\" was cancelled: the server is shutting down", outcome: .cancelled)
+        case .workerFailed(let message):
+            return .error(message)
         case .timedOut:
             logger.warning("tool \"\(name)\" of plugin \"\(owner.plugin.id)\" timed out after \(owner.timeout)")
-            return .error("tool \"\(name)\" did not finish within \(Self.format(owner.timeout)) and was cancelled; narrow the request (a shorter time range, fewer rows) and try again",
+            return .error("tool \"\(name)\" did not finish within \(owner.timeout.spoken) and was cancelled; narrow the request (a shorter time range, fewer rows) and try again",
                           outcome: .timeout)
         }
     }
 
     public func readResource(uri: String, context: MCPRequestContext) async throws -> JSONValue {
         guard let owner = resourceOwner(uri), owner.visible(to: context.client) else { throw ResourceNotFound(uri: uri) }
-        let uriBytes = Array(uri.utf8)
-        let outcome = await invoke(owner, context: context) { descriptor, call in
-            guard let entry = descriptor.pointee.read_resource else { return cdxmcp_status(CDXMCP_UNSUPPORTED) }
-            return uriBytes.withUnsafeBufferPointer { bytes in
-                bytes.withMemoryRebound(to: CChar.self) { entry(descriptor.pointee.context, call, $0.baseAddress, $0.count) }
-            }
-        }
+        let outcome = await invoke(owner, context: context, .resource(uri: uri))
         let result = try Self.requireResult(outcome, what: "resource \(uri)", notFound: ResourceNotFound(uri: uri))
         guard let contents = result["contents"]?.arrayValue, !contents.isEmpty else {
             throw MCPError.internalError("plugin \"\(owner.plugin.id)\" returned no contents for \(uri)")
@@ -82,13 +72,7 @@ extension PluginRegistry: MCPCatalog {
                 }
             }
         }
-        let argumentBytes = arguments.serialized()
-        let outcome = await invoke(owner, context: context) { descriptor, call in
-            guard let entry = descriptor.pointee.get_prompt else { return cdxmcp_status(CDXMCP_UNSUPPORTED) }
-            return withBuffers(name, argumentBytes) { namePointer, nameLength, argumentsPointer, argumentsLength in
-                entry(descriptor.pointee.context, call, namePointer, nameLength, argumentsPointer, argumentsLength)
-            }
-        }
+        let outcome = await invoke(owner, context: context, .prompt(name: name, arguments: arguments.serialized()))
         return try Self.requireResult(outcome, what: "prompt \"\(name)\"", notFound: MCPError.invalidParams("unknown prompt \"\(name)\""))
     }
 
@@ -109,14 +93,8 @@ extension PluginRegistry: MCPCatalog {
                 return nil
             }
         }
-        guard let owner, owner.visible(to: context.client), owner.plugin.descriptor.pointee.complete != nil else { return empty }
-        let requestBytes = request.serialized()
-        let outcome = await invoke(owner, context: context) { descriptor, call in
-            guard let entry = descriptor.pointee.complete else { return cdxmcp_status(CDXMCP_UNSUPPORTED) }
-            return requestBytes.withUnsafeBufferPointer { bytes in
-                bytes.withMemoryRebound(to: CChar.self) { entry(descriptor.pointee.context, call, $0.baseAddress, $0.count) }
-            }
-        }
+        guard let owner, owner.visible(to: context.client), owner.plugin.offer.completes else { return empty }
+        let outcome = await invoke(owner, context: context, .completion(request: request.serialized()))
         guard case .finished(let status, let call) = outcome, status == CDXMCP_OK, let result = call.result,
               result["completion"]?["values"]?.arrayValue != nil else { return empty }
         return result
@@ -124,24 +102,16 @@ extension PluginRegistry: MCPCatalog {
 
     // MARK: - Calling into plugins
 
-    enum CallOutcome: Sendable {
-        case finished(cdxmcp_status, PluginCall)
-        case timedOut
-        case abandoned
-    }
-
-    /// Runs one entry point of `owner` on the call pool, with its timeout and the request's cancellation.
-    private func invoke(_ owner: ActivePlugin, context: MCPRequestContext,
-                        _ body: @escaping @Sendable (UnsafePointer<cdxmcp_plugin>, OpaquePointer) -> cdxmcp_status) async -> CallOutcome {
+    /// Runs one entry point of `owner`, with its timeout and the request's cancellation: on the call
+    /// pool for a plugin in this process, through its worker for an isolated one.
+    private func invoke(_ owner: ActivePlugin, context: MCPRequestContext, _ request: PluginRequest) async -> PluginCallOutcome {
         let call = PluginCall(context: context, plugin: owner.plugin.handle)
         let plugin = owner.plugin
-        let outcome = await pool.run(timeout: owner.timeout, onTimeout: { call.abandon() }) { () -> cdxmcp_status in
-            if plugin.isSerial { plugin.serialLock.lock() }
-            defer { if plugin.isSerial { plugin.serialLock.unlock() } }
-            // The call object stays retained until the plugin returns, even after a timeout.
-            let pointer = Unmanaged.passRetained(call)
-            defer { pointer.release() }
-            return body(plugin.descriptor, OpaquePointer(pointer.toOpaque()))
+        if let worker = plugin.worker {
+            return await worker.run(request, call: call, timeout: owner.timeout)
+        }
+        let outcome = await pool.run(timeout: owner.timeout, onTimeout: { call.abandon() }) {
+            plugin.runInProcess(request, call: call)
         }
         switch outcome {
         case .finished(let status): return .finished(status, call)
@@ -157,37 +127,19 @@ extension PluginRegistry: MCPCatalog {
         }
     }
 
-    private static func requireResult(_ outcome: CallOutcome, what: String, notFound: any Error) throws -> JSONValue {
+    private static func requireResult(_ outcome: PluginCallOutcome, what: String, notFound: any Error) throws -> JSONValue {
         switch outcome {
         case .timedOut:
             throw MCPError.internalError("\(what) timed out")
         case .abandoned:
             throw MCPError.internalError("\(what) was cancelled: the server is shutting down")
+        case .workerFailed(let message):
+            throw MCPError.internalError(message)
         case .finished(let status, let call):
             if status == CDXMCP_OK, let result = call.result { return result }
             if status == CDXMCP_NOT_FOUND { throw notFound }
             if status == CDXMCP_INVALID_ARGUMENTS { throw MCPError.invalidParams(call.errorMessage ?? "invalid arguments for \(what)") }
             throw MCPError.internalError(call.errorMessage ?? "\(what) failed with status \(status)")
-        }
-    }
-
-    private static func format(_ duration: Duration) -> String {
-        let ms = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-        return ms % 1000 == 0 ? "\(ms / 1000) s" : "\(ms) ms"
-    }
-}
-
-/// Passes two Swift byte sequences to C as (pointer, length) pairs.
-private func withBuffers<R>(_ name: String, _ json: [UInt8],
-                            _ body: (UnsafePointer<CChar>?, Int, UnsafePointer<CChar>?, Int) -> R) -> R {
-    let nameBytes = Array(name.utf8)
-    return nameBytes.withUnsafeBufferPointer { nameBuffer in
-        json.withUnsafeBufferPointer { jsonBuffer in
-            nameBuffer.withMemoryRebound(to: CChar.self) { namePointer in
-                jsonBuffer.withMemoryRebound(to: CChar.self) { jsonPointer in
-                    body(namePointer.baseAddress, namePointer.count, jsonPointer.baseAddress, jsonPointer.count)
-                }
-            }
         }
     }
 }

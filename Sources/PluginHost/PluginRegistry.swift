@@ -61,6 +61,11 @@ public final class PluginRegistry: Sendable {
     /// The plugins serving now, in plugins.json order.
     public var activePlugins: [LoadedPlugin] { state.withLock { $0.active.map(\.plugin) } }
 
+    /// Stops the worker processes of isolated plugins (the server is shutting down).
+    public func stopWorkers() {
+        for plugin in state.withLock({ Array($0.loaded.values) }) { plugin.worker?.stop() }
+    }
+
     /// The scopes the active plugins ask for, in plugins.json order (for the protected-resource metadata).
     public var pluginScopes: [String] {
         state.withLock { state in
@@ -95,7 +100,7 @@ public final class PluginRegistry: Sendable {
             let plugin: LoadedPlugin
             do {
                 let path = try loader.resolve(entry, manifestDirectory: manifestDirectory).path
-                let cacheKey = entry.id + "\u{0}" + path
+                let cacheKey = [entry.id, path, entry.isolation.rawValue, entry.memoryLimitMB.map(String.init) ?? ""].joined(separator: "\u{0}")
                 if let cached = cache[cacheKey], entry.sha256 == nil {
                     plugin = cached
                 } else {

@@ -15,7 +15,7 @@ public struct CloverDXMCP: AsyncParsableCommand {
             then point an MCP client at http://127.0.0.1:8765/mcp, or run `cloverdx-mcp serve --stdio` from the client.
             """,
         version: version,
-        subcommands: [Serve.self, Plugins.self, Call.self, Doctor.self, Demo.self, Bridge.self, PackMCPB.self, ClientConfig.self],
+        subcommands: [Serve.self, Plugins.self, Call.self, Doctor.self, Demo.self, Bridge.self, PackMCPB.self, ClientConfig.self, PluginWorkerCommand.self],
         defaultSubcommand: Serve.self
     )
 }

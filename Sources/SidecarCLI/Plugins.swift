@@ -20,16 +20,31 @@ struct Plugins: ParsableCommand {
             let url = try host.manifestURL(configuration)
             let manifest = try PluginManifest.load(from: url)
             let loader = host.loader(configuration, logger: logger)
+            let server = WorkerStatusFile.read(WorkerStatusFile.url(forManifest: url))
+            let serverRuns = server.map { kill($0.serverPID, 0) == 0 } ?? false
             print("plugins from \(url.path)")
             for entry in manifest.plugins {
                 let state = entry.enabled ? "enabled " : "disabled"
+                let mode = entry.isolation == .process
+                    ? "isolated in a worker process" + (entry.memoryLimitMB.map { ", memory limit \($0) MB" } ?? "")
+                    : "in the server's process"
                 do {
+                    // An isolated plugin is checked here in a worker too, so a crash in its entry is shown, not suffered.
                     let plugin = try loader.load(entry, manifestDirectory: url.deletingLastPathComponent())
+                    plugin.stopWorker()
                     print("  \(entry.id) \(state) v\(plugin.version)  \(plugin.libraryPath)")
                     if let summary = plugin.summary { print("      \(summary)") }
+                    print("      runs: \(mode)")
                     print("      tools: \(plugin.toolNames.joined(separator: ", "))")
                 } catch {
                     print("  \(entry.id) \(state) FAILS: \(error.reason)")
+                    print("      runs: \(mode)")
+                }
+                if entry.isolation == .process, let server, let status = server.plugins[entry.id] {
+                    let at = status.lastCrashAt.map { " at \(ISO8601DateFormatter().string(from: $0))" } ?? ""
+                    let crash = status.lastCrash.map { "; last crash\(at): \($0)" } ?? "; no crash"
+                    let who = serverRuns ? "server \(server.serverPID)" : "server \(server.serverPID), no longer running"
+                    print("      worker (\(who)): pid \(status.pid.map(String.init) ?? "restarting"), restarts \(status.restarts)\(crash)")
                 }
             }
         }

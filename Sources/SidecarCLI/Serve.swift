@@ -46,7 +46,10 @@ struct Serve: AsyncParsableCommand {
         let manifestURL = try host.manifestURL(configuration)
         let (_, hostServices) = try host.installation(configuration, logger: logger)
         let changes = ChangeHub()
-        let registry = PluginRegistry(loader: host.loader(configuration, logger: logger, services: hostServices.directory), changes: changes,
+        var loader = host.loader(configuration, logger: logger, services: hostServices.directory)
+        let workerStatus = WorkerStatusFile(url: WorkerStatusFile.url(forManifest: manifestURL))
+        loader.onWorkerStatusChange = { workerStatus.record($0, $1) }
+        let registry = PluginRegistry(loader: loader, changes: changes,
                                       defaultTimeout: .milliseconds(settings.pluginTimeoutMs), logger: logger)
         hostServices.plugins.attach(registry)
         let reloader = PluginSetReloader(manifestURL: manifestURL, registry: registry, logger: logger)
@@ -156,6 +159,7 @@ struct Serve: AsyncParsableCommand {
         let group = ServiceGroup(configuration: lifecycle)
         try await group.run()
         registry.pool.shutdown()
+        registry.stopWorkers()
         logger.notice("cloverdx-mcp stopped")
     }
 }

@@ -17,6 +17,15 @@ import TestSupport
         #expect(manifest.plugins[1].sha256 == String(repeating: "a", count: 64))
     }
 
+    @Test func readsIsolation() throws {
+        let manifest = try PluginManifest.parse(Data(#"""
+            {"plugins":[{"id":"a","library":"X"},{"id":"b","library":"Y","isolation":"process","memoryLimitMB":256},
+                        {"id":"c","library":"Z","isolation":"inprocess"}]}
+            """#.utf8))
+        #expect(manifest.plugins.map(\.isolation) == [.inProcess, .process, .inProcess])
+        #expect(manifest.plugins.map(\.memoryLimitMB) == [nil, 256, nil])
+    }
+
     @Test func readsScopes() throws {
         let manifest = try PluginManifest.parse(Data(#"{"plugins":[{"id":"a","library":"X","scopes":["cloverdx.logs","db:read"]}]}"#.utf8))
         #expect(manifest.plugins[0].scopes == ["cloverdx.logs", "db:read"])
@@ -37,6 +46,9 @@ import TestSupport
         (#"{"plugins":[{"id":"a","library":"X","sha256":"abc"}]}"#, "64 hex digits"),
         (#"{"plugins":[{"id":"A B","library":"X"}]}"#, "\"id\""),
         (#"{"plugins":[{"id":"a","library":"../x"}]}"#, "without '/'"),
+        (#"{"plugins":[{"id":"a","library":"X","isolation":"container"}]}"#, "\"inprocess\" or \"process\""),
+        (#"{"plugins":[{"id":"a","library":"X","memoryLimitMB":64}]}"#, "needs \"isolation\": \"process\""),
+        (#"{"plugins":[{"id":"a","library":"X","isolation":"process","memoryLimitMB":4}]}"#, "from 16 to"),
     ])
     func explainsWhatIsWrong(_ text: String, _ expected: String) {
         do {

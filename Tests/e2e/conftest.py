@@ -27,6 +27,14 @@ def built_binary() -> Path:
     return BIN
 
 
+@pytest.fixture(scope="session", autouse=True)
+def state_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Servers leave their plugin workers' state under $XDG_STATE_HOME: a folder of this run, not ~."""
+    folder = tmp_path_factory.mktemp("state")
+    os.environ["XDG_STATE_HOME"] = str(folder)
+    return folder
+
+
 @pytest.fixture
 def servers(tmp_path: Path):
     factory = ServerFactory(tmp_path)

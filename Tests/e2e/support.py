@@ -35,7 +35,7 @@ INFO_KEY = "io.modelcontextprotocol/clientInfo"
 
 HELLO_TOOLS = {"hello_greet", "hello_count", "hello_node"}
 ECHO_TOOLS = {"echo_arguments", "echo_host"}
-FAULTY_TOOLS = {"faulty_throw", "faulty_sleep", "faulty_config", "faulty_service"}
+FAULTY_TOOLS = {"faulty_throw", "faulty_sleep", "faulty_config", "faulty_service", "faulty_crash", "faulty_hog", "faulty_hang"}
 
 LISTENING = re.compile(r"listening on http://(?P<host>[^\s/]+):(?P<port>\d+)(?P<path>/\S*) with (?P<count>\d+) plugins")
 

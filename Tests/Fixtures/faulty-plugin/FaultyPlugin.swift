@@ -2,7 +2,9 @@ import Foundation
 import PluginKit
 
 /// A plugin that misbehaves on request, for the host's tests: it throws, hangs, ignores
-/// cancellation, reads configuration, and fails its entry when its settings say so.
+/// cancellation, reads configuration, and fails its entry when its settings say so. Three tools
+/// are meant only for an isolated faulty (they take down whatever process runs them): one aborts,
+/// one allocates until it is stopped, one never returns.
 struct FaultyPlugin: Plugin {
     let id = "faulty"
     let version = "0.0.1"
@@ -61,7 +63,42 @@ struct FaultyPlugin: Plugin {
                 let answer = try call.service(arguments.service, arguments.request ?? .object([:]))
                 return ToolResult(content: [.object(["type": .string("text"), "text": .string(answer.text)])], structuredContent: answer)
             },
+            ToolDefinition(
+                name: "faulty_crash", title: "Crashes", description: "Calls abort(): only for an isolated plugin.",
+                inputSchema: #"{"type":"object"}"#, arguments: NoArguments.self
+            ) { _, _ in
+                abort()
+            },
+            ToolDefinition(
+                name: "faulty_hog", title: "Allocates without end", description: "Allocates and touches memory until stopped: only for an isolated plugin.",
+                inputSchema: #"{"type":"object"}"#, arguments: NoArguments.self
+            ) { _, _ in
+                while true {
+                    // Touched, so the pages are resident: what a real leak looks like to the host.
+                    let block = UnsafeMutableRawPointer.allocate(byteCount: 1 << 20, alignment: 16)
+                    block.initializeMemory(as: UInt8.self, repeating: 0xA5, count: 1 << 20)
+                    Hoard.keep(block)
+                    usleep(1_000)
+                }
+            },
+            ToolDefinition(
+                name: "faulty_hang", title: "Never returns", description: "Sleeps forever, ignoring cancellation: only for an isolated plugin.",
+                inputSchema: #"{"type":"object"}"#, arguments: NoArguments.self
+            ) { _, _ in
+                while true { sleep(1) }
+            },
         ]
+    }
+}
+
+/// Where faulty_hog leaves its blocks, so no optimizer can prove them unused.
+enum Hoard {
+    nonisolated(unsafe) static var blocks: [UnsafeMutableRawPointer] = []
+    static let lock = NSLock()
+    static func keep(_ block: UnsafeMutableRawPointer) {
+        lock.lock()
+        blocks.append(block)
+        lock.unlock()
     }
 }
 

@@ -55,6 +55,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.1.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -77,6 +78,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -185,6 +187,14 @@ let package = Package(
         .executableTarget(name: "cloverdx-mcp", dependencies: ["SidecarCLI"]),
         // Benchmark only, not shipped: echo_arguments compiled into the host, and the host that serves it.
         .target(name: "BuiltinEcho", dependencies: ["MCPProtocol"], path: "bench/BuiltinEcho"),
+        // Fuzz targets for the parsers that read what others send (Fuzz/Sources/FuzzTarget.swift):
+        // built with libFuzzer by scripts/fuzz; in an ordinary build, a replayer of their corpora.
+        .executableTarget(
+            name: "cloverdx-fuzz",
+            dependencies: ["JSON", "MCPProtocol", "SystemDatabase", "LogCatalogue", "LogTables", "HostConfiguration", "RemoteMCP", "PluginHost",
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")],
+            path: "Fuzz/Sources"
+        ),
         .executableTarget(name: "bench-echo-host", dependencies: ["BuiltinEcho", "SidecarCLI"], path: "bench/echo-host"),
 
         // What the CloverDX tool-group plugins share: server time, limits, text tables, SQL literals.

@@ -114,6 +114,11 @@ public enum ConfigKey {
     public static let httpPath = "clover.mcp.sidecar.http.path"
     /// Largest request body accepted, bytes.
     public static let maxBodyBytes = "clover.mcp.sidecar.http.max.body.bytes"
+    /// How long a connection may go without a complete request before it is closed, milliseconds
+    /// (idle between requests, or a request head or body that stalls; answers being streamed are not cut).
+    public static let httpIdleTimeoutMs = "clover.mcp.sidecar.http.idle.timeout.ms"
+    /// The most HTTP connections open at once; more are answered 503 and closed.
+    public static let httpMaxConnections = "clover.mcp.sidecar.http.max.connections"
     /// Comma list of browser origins allowed to call the endpoint.
     public static let allowedOrigins = "clover.mcp.sidecar.http.allowed.origins"
     /// Allows binding a non-loopback address while authentication is not configured.

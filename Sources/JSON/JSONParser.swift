@@ -222,7 +222,8 @@ private struct JSONByteParser {
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         if isInteger, let integer = Int64(text) { return .int(integer) }
-        guard let double = Double(text) else { throw error("number out of range") }
+        // Double("1e400") is infinity, which JSON cannot carry back out: refuse it rather than turn it into null.
+        guard let double = Double(text), double.isFinite else { throw error("number out of range") }
         return .double(double)
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HostConfiguration
 import Hummingbird
+import HummingbirdCore
 import Logging
 import MCPAuth
 import MCPProxy
@@ -123,7 +124,10 @@ struct Serve: AsyncParsableCommand {
                                           allowedOrigins: Set(settings.allowedOrigins), requireLoopbackHost: settings.isLoopback),
             logger: logger, authenticator: resourceServer?.authenticator)
         let primaryPath = settings.paths[0]
-        let (serverBuilder, scheme) = try ServeTLS.serverBuilder(configuration)
+        let connections = ConnectionCap(limit: settings.maxConnections)
+        let channel = HTTP1Channel.Configuration(additionalChannelHandlers: [connections.handler()],
+                                                 idleTimeout: .milliseconds(Int64(settings.idleTimeoutMs)))
+        let (serverBuilder, scheme) = try ServeTLS.serverBuilder(configuration, channel: channel)
         func application<Responder: HTTPResponder>(_ responder: Responder) -> any Service where Responder.Context == BasicRequestContext {
             Application(
                 responder: responder,
@@ -177,6 +181,8 @@ struct ServeSettings {
     var port: Int
     var paths: [String]
     var maxBodyBytes: Int
+    var idleTimeoutMs: Int
+    var maxConnections: Int
     var allowedOrigins: [String]
     var pluginTimeoutMs: Int
     var pageSize: Int
@@ -201,6 +207,8 @@ struct ServeSettings {
             guard primary.hasPrefix("/") else { throw ValidationError("endpoint path \"\(primary)\" must start with /") }
             paths = primary == "/clover/mcp/mcp" ? [primary] : [primary, "/clover/mcp/mcp"]
             maxBodyBytes = try configuration.int(ConfigKey.maxBodyBytes, default: 4 << 20, range: 1024...(256 << 20))
+            idleTimeoutMs = try configuration.int(ConfigKey.httpIdleTimeoutMs, default: 30_000, range: 100...3_600_000)
+            maxConnections = try configuration.int(ConfigKey.httpMaxConnections, default: 1024, range: 1...1_000_000)
             allowedOrigins = configuration.list(ConfigKey.allowedOrigins)
             pluginTimeoutMs = try Self.pluginTimeoutMs(configuration)
             pageSize = try configuration.int(ConfigKey.pageSize, default: 100, range: 1...10_000)

@@ -353,3 +353,70 @@ async def test_email_goes_through_smtp_and_waits_while_the_server_is_down(server
     [report] = (await call(host.url, "support_issue_status", {"id": report_id})).structured_content["reports"]
     assert report["state"] == "sent"
     assert portal.requests() == [], "with e-mail set, the portal is not used"
+
+
+@pytest.mark.anyio
+async def test_fifty_queued_reports_survive_kill_9_and_each_is_delivered_once(servers: ServerFactory, demo_sqlite: Path,
+                                                                               portal: Portal, tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    portal.stop()
+    host = start_host(servers, demo_sqlite, portal, outbox, rate_ms=10)
+    report_ids = []
+    async with Client(host.url, mode="2026-07-28") as client:
+        for number in range(50):
+            sent = await client.call_tool("report_support_issue", {"summary": f"Queued report {number}", "confirm": True})
+            assert not sent.is_error, sent.content[0].text
+            report_ids.append(sent.structured_content["outbox"]["id"])
+    assert len(set(report_ids)) == 50
+    host.signal(signal.SIGKILL)
+    host.wait_exit(timeout=10)
+
+    portal.start()
+    restarted = start_host(servers, demo_sqlite, portal, outbox, rate_ms=10)
+    wait_until(lambda: len(portal.delivered()) >= 50, timeout=60, message="not every queued report was delivered after kill -9")
+    time.sleep(1.5)  # anything sent twice would arrive now
+    delivered = [request["body"]["reportId"] for request in portal.delivered()]
+    assert sorted(delivered) == sorted(report_ids), "each report exactly once at the portal"
+    assert len(portal.requests()) == 50, "no report was sent a second time, not even to be refused"
+    for report_id in (report_ids[0], report_ids[-1]):
+        status = await call(restarted.url, "support_issue_status", {"id": report_id})
+        assert status.structured_content["reports"][0]["state"] == "sent"
+
+
+@pytest.mark.anyio
+async def test_a_full_disk_under_the_outbox_refuses_one_report_and_loses_none(servers: ServerFactory, demo_sqlite: Path,
+                                                                              portal: Portal, tmp_path: Path) -> None:
+    """A real full file system (a small tmpfs), not a stand-in: the report that does not fit is refused
+    and said so, the one already queued stays whole, and once there is room again reports go as before."""
+    outbox = tmp_path / "outbox"
+    outbox.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(outbox)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.strip()}")
+    try:
+        portal.stop()
+        host = start_host(servers, demo_sqlite, portal, outbox, rate_ms=10)
+        first = await call(host.url, "report_support_issue", {"summary": "Before the disk filled", "confirm": True})
+        assert not first.is_error, first.content[0].text
+        filler = outbox / "filler"
+        with filler.open("wb", buffering=0) as out:
+            try:
+                while True:
+                    out.write(b"\0" * 4096)
+            except OSError:
+                pass  # ENOSPC: the file system is full
+        refused = await call(host.url, "report_support_issue", {"summary": "While the disk is full", "confirm": True})
+        assert refused.is_error
+        assert "could not be stored in the outbox, so it was not accepted" in refused.content[0].text, refused.content[0].text
+        filler.unlink()
+        third = await call(host.url, "report_support_issue", {"summary": "After space came back", "confirm": True})
+        assert not third.is_error, third.content[0].text
+
+        portal.start()
+        wait_until(lambda: len(portal.delivered()) >= 2, timeout=20, message="the queued reports were not delivered")
+        time.sleep(1)
+        summaries = sorted(request["body"]["summary"] for request in portal.requests())
+        assert summaries == ["After space came back", "Before the disk filled"]
+    finally:
+        servers.stop_all()
+        subprocess.run(["umount", "-l", str(outbox)], capture_output=True)

@@ -103,7 +103,9 @@ public struct MCPHTTPEndpoint: HTTPResponder {
             return respond(await pending.serve({ _ in }, CancellationFlag()), principal: principal, path: request.uri.path)
         }
         let cancellation = CancellationFlag()
-        let (events, continuation) = AsyncStream<StreamEvent>.makeStream()
+        // Bounded: a client that stops reading its stream holds at most this many events here (the
+        // oldest progress and log notifications go first; the reply, always the newest, stays).
+        let (events, continuation) = AsyncStream<StreamEvent>.makeStream(bufferingPolicy: .bufferingNewest(1024))
         Task {
             let reply = await pending.serve({ continuation.yield(.notification($0)) }, cancellation)
             continuation.yield(.reply(reply))

@@ -1,0 +1,1 @@
+SELECT ';DROP TABLE run_record;' AS s, "a""b", [x] FROM sandbox /* ; DELETE */

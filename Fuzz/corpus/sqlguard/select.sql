@@ -1,0 +1,1 @@
+SELECT id, status FROM run_record WHERE status = 'ERROR' ORDER BY start_time DESC LIMIT 20

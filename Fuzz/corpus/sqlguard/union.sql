@@ -1,0 +1,1 @@
+(SELECT 1) UNION ALL VALUES (2) -- comment; DROP TABLE x

@@ -1,0 +1,1 @@
+WITH recent AS (SELECT * FROM run_record LIMIT 5) SELECT count(*) FROM recent;

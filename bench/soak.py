@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The soak: a mixed load on one server for a long time, with its memory sampled.
 
-`bench/soak.py [SECONDS]` (600 by default) generates a demo installation (7 days, in a temporary
+`bench/soak.py [SECONDS]` (600 by default) generates a demo installation (SOAK_DAYS, 7, in a temporary
 folder), starts the release (or, with SOAK_BUILD=debug, the debug) `cloverdx-mcp serve` on it with
 the repository's plugins, and keeps SOAK_CONNECTIONS (50) clients busy, each picking in turn:
   - a stateless 2026-07-28 tools/call of echo_arguments (the C example),
@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECONDS = int(sys.argv[1]) if len(sys.argv) > 1 else 600
 CONNECTIONS = int(os.environ.get("SOAK_CONNECTIONS", "50"))
 BUILD = os.environ.get("SOAK_BUILD", "release")
+DAYS = os.environ.get("SOAK_DAYS", "7")
 PLUGINS = ["server-logs", "system-db", "echo-c"]
 
 
@@ -88,8 +89,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="cloverdx-mcp-soak."))
     try:
         demo = work / "clover"
-        print(f"soak: generating a 7-day demo in {demo}", file=sys.stderr)
-        subprocess.run([str(binary), "demo", "init", str(demo), "--days", "7", "--seed", "5"], check=True, capture_output=True)
+        print(f"soak: generating a {DAYS}-day demo in {demo}", file=sys.stderr)
+        subprocess.run([str(binary), "demo", "init", str(demo), "--days", DAYS, "--seed", "5"], check=True, capture_output=True)
         bin_dir = binary.parent
         libraries = {"server-logs": "ServerLogsPlugin", "system-db": "SystemDatabasePlugin", "echo-c": "EchoCPlugin"}
         grants = {"server-logs": ["logs.read", "installation.read"], "system-db": ["sql.read"], "echo-c": ["installation.read"]}

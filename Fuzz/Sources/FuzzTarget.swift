@@ -109,33 +109,35 @@ enum FuzzTarget: String, CaseIterable {
 
     private static func serverSentEvents(_ bytes: UnsafeRawBufferPointer) {
         var decoder = ServerSentEventsDecoder()
-        // The first byte says how to cut the rest into chunks, so cuts are fuzzed too.
-        let step = max(1, Int(bytes.first ?? 1))
-        var offset = min(1, bytes.count)
-        while offset < bytes.count {
-            let end = min(bytes.count, offset + step)
-            _ = decoder.feed(Array(bytes[offset..<end]))
-            offset = end
-        }
+        inChunks(bytes) { _ = decoder.feed(Array($0)); return true }
         _ = decoder.finish()
     }
 
     private static func frames(_ bytes: UnsafeRawBufferPointer) {
         var decoder = WorkerFrameDecoder()
-        let step = max(1, Int(bytes.first ?? 1))
-        var offset = min(1, bytes.count)
-        while offset < bytes.count {
-            let end = min(bytes.count, offset + step)
-            decoder.append(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
-            offset = end
+        inChunks(bytes) { chunk in
+            decoder.append(chunk)
             do {
                 while let message = try decoder.next() {
                     precondition(message["t"]?.stringValue != nil)
                     _ = PluginRequest(frame: message)
                 }
+                return true
             } catch {
-                return  // a broken frame ends the stream, as it ends the worker
+                return false  // a broken frame ends the stream, as it ends the worker
             }
+        }
+    }
+
+    /// Hands `bytes` after the first to `body` in chunks of the first byte's size, so where a stream
+    /// is cut is fuzzed too; stops when `body` returns false.
+    private static func inChunks(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Bool) {
+        let step = max(1, Int(bytes.first ?? 1))
+        var offset = min(1, bytes.count)
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + step)
+            guard body(UnsafeRawBufferPointer(rebasing: bytes[offset..<end])) else { return }
+            offset = end
         }
     }
 }

@@ -108,20 +108,11 @@ final class PluginCall: Sendable {
     }
 
     func setResult(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let parsed = try? JSONValue.parse(bytes)
-        return state.withLock { state in
-            guard !state.abandoned else { return true }
-            guard let parsed, parsed.objectValue != nil else {
-                state.resultError = "the plugin handed back a result that is not a JSON object"
-                return false
-            }
-            state.result = parsed
-            state.resultError = nil
-            return true
-        }
+        // Bytes that are not JSON are refused like JSON that is not an object.
+        setResult((try? JSONValue.parse(bytes)) ?? .null)
     }
 
-    /// Takes a result a worker sent back (already parsed); false when it is not a JSON object.
+    /// Takes a result (parsed, or sent back by a worker); false when it is not a JSON object.
     func setResult(_ value: JSONValue) -> Bool {
         state.withLock { state in
             guard !state.abandoned else { return true }

@@ -83,7 +83,6 @@ final class PluginWorkerClient: Sendable {
         self.spec = spec
         self.binding = binding
         self.logger = logger
-        state.withLock { $0.status.memoryLimitMB = spec.memoryLimitMB }
     }
 
     /// Starts the plugin's worker and waits until its plugin is loaded.
@@ -101,6 +100,7 @@ final class PluginWorkerClient: Sendable {
         state.withLock { state in
             var status = state.status
             status.pid = state.worker?.pid
+            status.memoryLimitMB = spec.memoryLimitMB
             return status
         }
     }
@@ -263,9 +263,8 @@ final class PluginWorkerClient: Sendable {
         guard let id = message["id"]?.intValue else { return }
         guard let pending = state.withLock({ $0.pending.removeValue(forKey: id) }) else { return }
         if let error = message["error"]?.stringValue { pending.call.setError(error) }
-        if let result = message["result"], !result.isNull, !pending.call.setResult(result) {
-            pending.call.setError("the plugin handed back a result that is not a JSON object")
-        }
+        // A result that is not an object is recorded as the call's error by setResult itself.
+        if let result = message["result"], !result.isNull { _ = pending.call.setResult(result) }
         let status = cdxmcp_status(truncatingIfNeeded: message["status"]?.intValue ?? Int64(CDXMCP_FAILED))
         state.withLock { _ in pending.continuation.take() }?.resume(returning: .finished(status, pending.call))
     }

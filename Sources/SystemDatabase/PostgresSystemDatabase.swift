@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import JSON
 import PostgresNIO
 
@@ -19,6 +20,10 @@ public final class PostgresSystemDatabase: SystemDatabase {
     private let client: PostgresClient
     private let logger: Logger
     private let connectTimeout: Duration
+    private static let connectTimeoutSeconds: Int64 = 5
+    private let probe: PostgresConnectProbe?
+    /// How long a lease may take before the probe checks whether the server is there at all.
+    private let slowLease = Duration.milliseconds(300)
     private let sqlGuard = ReadOnlySQLGuard(dialect: .postgreSQL)
 
     /// Connection settings; nothing connects until `run()` runs and a query needs a connection.
@@ -57,12 +62,25 @@ public final class PostgresSystemDatabase: SystemDatabase {
             host: host, port: port, username: user, password: password, database: database, tls: tls)
         configuration.options.minimumConnections = 0
         configuration.options.maximumConnections = max(1, maxConnections)
-        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectTimeout = .seconds(Self.connectTimeoutSeconds)
         // A second wall behind BEGIN READ ONLY, and a name that shows in pg_stat_activity.
         configuration.options.additionalStartupParameters = [
             ("application_name", "cloverdx-mcp"), ("default_transaction_read_only", "on"),
         ]
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The probe connects as the pool does; a TLS setting that cannot make a context fails the
+        // pool's own connects too, and then there is nothing to probe.
+        let directTLS: PostgresConnection.Configuration.TLS? =
+            switch tlsMode {
+            case .disable: .disable
+            case .prefer: (try? NIOSSLContext(configuration: tlsConfiguration)).map { .prefer($0) }
+            case .require, .verifyCA, .verifyFull: (try? NIOSSLContext(configuration: tlsConfiguration)).map { .require($0) }
+            }
+        var direct = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password, database: database, tls: directTLS ?? .disable)
+        direct.options.connectTimeout = .seconds(Self.connectTimeoutSeconds)
+        direct.options.additionalStartupParameters = configuration.options.additionalStartupParameters
+        self.probe = directTLS.map { _ in PostgresConnectProbe(configuration: direct, logger: logger) }
         self.logger = logger
         self.connectTimeout = configuration.options.connectTimeout
         self.displayName = "\(host):\(port)/\(database)"
@@ -135,8 +153,10 @@ public final class PostgresSystemDatabase: SystemDatabase {
     ) async throws -> T {
         let milliseconds = limits.timeoutMilliseconds
         let logger = self.logger
+        let leased = LeaseFlag()
         let work: @Sendable () async throws -> T = {
             try await self.client.withConnection { connection in
+                leased.set()
                 try await connection.query("BEGIN TRANSACTION READ ONLY", logger: logger).consume()
                 do {
                     // SET LOCAL through set_config(…, true): one round trip, and it ends with the transaction.
@@ -163,7 +183,7 @@ public final class PostgresSystemDatabase: SystemDatabase {
             }
         }
         do {
-            return try await withDeadline(limits.timeout + connectTimeout, work)
+            return try await withDeadline(limits.timeout + connectTimeout, work, whileLeasing: { leased.isSet })
         } catch let error as SystemDatabaseError {
             throw error
         } catch let error as SQLRejected {
@@ -180,20 +200,31 @@ public final class PostgresSystemDatabase: SystemDatabase {
         }
     }
 
-    private func withDeadline<T: Sendable>(_ limit: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
-        let name = displayName
-        return try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await work() }
-            group.addTask {
+    /// Runs `work` until `limit`; while no connection is leased after `slowLease`, the probe may end
+    /// the wait early with the reason no connection can be opened.
+    private func withDeadline<T: Sendable>(
+        _ limit: Duration, _ work: @escaping @Sendable () async throws -> T, whileLeasing isLeased: @escaping @Sendable () -> Bool
+    ) async throws -> T {
+        let (name, probe, slowLease) = (displayName, self.probe, self.slowLease)
+        return try await firstVerdict([
+            { try await work() },
+            {
                 try await Task.sleep(for: limit)
                 throw SystemDatabaseError(
                     .unavailable,
                     "No answer from PostgreSQL at \(name) within \(limit.secondsText): the server is unreachable, the connection pool is not running, or every pooled connection stayed busy. Check that the server is up and jdbc.url in clover.properties, then try again."
                 )
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
+            },
+            {
+                guard let probe else { return nil }
+                try await Task.sleep(for: slowLease)
+                while !isLeased() {
+                    try await probe.check()
+                    try await Task.sleep(for: slowLease)
+                }
+                return nil
+            },
+        ])
     }
 
     // MARK: cursor
@@ -325,6 +356,13 @@ public final class PostgresSystemDatabase: SystemDatabase {
                 .queryFailed, "PostgreSQL: \(message) (SQLSTATE \(state)). Fix the query and try again.", databaseCode: state)
         }
     }
+}
+
+/// Set once a query's connection is leased; read by the probe that runs while it is not.
+private final class LeaseFlag: Sendable {
+    private let leased = Atomic<Bool>(false)
+    var isSet: Bool { leased.load(ordering: .acquiring) }
+    func set() { leased.store(true, ordering: .releasing) }
 }
 
 /// Loggers for the module.

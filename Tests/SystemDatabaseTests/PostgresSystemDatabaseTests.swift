@@ -265,4 +265,33 @@ struct PostgresConnectionFailureTests {
         #expect(error?.message.contains("127.0.0.1:1/clover") == true)
         #expect(clock.now - start < .seconds(20))  // bounded, not hanging; generous for a loaded machine
     }
+
+    /// A refused connect ends the wait at once with the reason: the pool alone would retry until
+    /// the query's whole deadline (here a minute) had passed.
+    @Test func refusedConnectIsReportedWithoutWaitingForTheDeadline() async throws {
+        let db = PostgresSystemDatabase(host: "127.0.0.1", port: 1, user: "clover", password: nil, database: "clover", tls: false)
+        let runner = Task { await db.run() }
+        defer { runner.cancel() }
+        let error = await #expect(throws: SystemDatabaseError.self) {
+            try await db.query("SELECT 1", limits: QueryLimits(timeout: .seconds(60)))
+        }
+        #expect(error?.code == .unavailable)
+        #expect(error?.message.contains("Cannot reach PostgreSQL at 127.0.0.1:1/clover") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("No answer") == false, "the deadline fired, not the connect probe")
+    }
+
+    /// A server that is up but refuses the login says why (here: no such database), not "no answer".
+    @Test func refusedLoginSaysWhy() async throws {
+        guard PostgresTestServer.url != nil else { return }
+        var settings = try PostgresTestServer.settings()
+        settings.database = "no_such_database_here"
+        let db = PostgresSystemDatabase(settings: settings)
+        let runner = Task { await db.run() }
+        defer { runner.cancel() }
+        let error = await #expect(throws: SystemDatabaseError.self) {
+            try await db.query("SELECT 1", limits: QueryLimits(timeout: .seconds(60)))
+        }
+        #expect(error?.code == .unavailable)
+        #expect(error?.databaseCode == "3D000", "\(String(describing: error))")
+    }
 }

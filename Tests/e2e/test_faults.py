@@ -120,8 +120,10 @@ async def test_postgres_stopped_mid_query_then_back(servers: ServerFactory, demo
     assert result.is_error, result
     assert "database" in result.content[0].text.lower(), result.content[0].text
 
-    # A call while the database is down waits out the plugin timeout instead of failing at once on CI
-    # (connection refused is retried); not asserted until that is fixed.
+    # While it is down a call fails with the reason (connect refused), not with the deadline's or the plugin timeout's message.
+    async with Client(host.url, mode="2026-07-28") as client:
+        down = await call_error(client, "server_db_execute_query", {"sql": "SELECT 1 AS one", "timeoutMs": 60000})
+        assert "cannot reach postgresql" in down.lower(), down
 
     own_postgres.start()
     async with Client(host.url, mode="2026-07-28") as client:

@@ -48,9 +48,9 @@ public final class LoadedPlugin: Sendable {
     /// The struct_size the plugin's descriptor declared: which version of the header it was built against.
     public var descriptorSize: Int { offer.descriptorSize }
     public var toolNames: [String] { tools.compactMap { $0["name"]?.stringValue } }
-    /// Ends the plugin's worker process, if it has one (a plugin loaded only to be listed).
-    public func stopWorker() {
-        worker?.stop()
+    /// Ends the plugin's worker process for good, if it has one; calls still running fail with `reason`.
+    public func stopWorker(because reason: String) {
+        worker?.stop(because: reason)
     }
 
     /// How the plugin's worker has fared; nil for a plugin in this process.

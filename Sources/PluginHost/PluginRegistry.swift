@@ -63,7 +63,7 @@ public final class PluginRegistry: Sendable {
 
     /// Stops the worker processes of isolated plugins (the server is shutting down).
     public func stopWorkers() {
-        for plugin in state.withLock({ Array($0.loaded.values) }) { plugin.worker?.stop() }
+        for plugin in state.withLock({ Array($0.loaded.values) }) { plugin.stopWorker(because: "the server is shutting down") }
     }
 
     /// The scopes the active plugins ask for, in plugins.json order (for the protected-resource metadata).
@@ -85,7 +85,8 @@ public final class PluginRegistry: Sendable {
     private func applyExclusively(_ manifest: PluginManifest) -> PluginSetReport {
         var report = PluginSetReport()
         let manifestDirectory = manifest.fileURL?.deletingLastPathComponent()
-        var cache = state.withLock { $0.loaded }
+        let previouslyLoaded = state.withLock { $0.loaded }
+        var cache = previouslyLoaded
         var next: [ActivePlugin] = []
         var tools: [CatalogTool] = []
         var toolsByName: [String: CatalogTool] = [:]
@@ -134,6 +135,17 @@ public final class PluginRegistry: Sendable {
             report.active.append(entry.id)
         }
 
+        // An isolated plugin that left the set has its worker stopped and is forgotten: a worker costs
+        // a process, and enabling the plugin again starts a fresh one. (A library in this process
+        // stays cached: it cannot be unloaded safely.)
+        // A plugin with a sha256 is loaded again on every apply, so its previous copy counts too.
+        var retired: [LoadedPlugin] = []
+        for plugin in Array(previouslyLoaded.values) + Array(cache.values)
+        where plugin.worker != nil && !next.contains(where: { $0.plugin === plugin }) && !retired.contains(where: { $0 === plugin }) {
+            retired.append(plugin)
+        }
+        cache = cache.filter { _, plugin in !retired.contains { $0 === plugin } }
+
         let (before, after) = state.withLock { state -> ([ActivePlugin], [ActivePlugin]) in
             let before = state.active
             state.active = next
@@ -144,6 +156,7 @@ public final class PluginRegistry: Sendable {
             state.loaded = cache
             return (before, next)
         }
+        for plugin in retired { plugin.stopWorker(because: "it was disabled or removed in plugins.json") }
         for error in report.failed { logger.error("\(error.description)") }
         announceChanges(from: before, to: after)
         return report

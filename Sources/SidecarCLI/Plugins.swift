@@ -31,7 +31,7 @@ struct Plugins: ParsableCommand {
                 do {
                     // An isolated plugin is checked here in a worker too, so a crash in its entry is shown, not suffered.
                     let plugin = try loader.load(entry, manifestDirectory: url.deletingLastPathComponent())
-                    plugin.stopWorker()
+                    plugin.stopWorker(because: "it was started only to be listed")
                     print("  \(entry.id) \(state) v\(plugin.version)  \(plugin.libraryPath)")
                     if let summary = plugin.summary { print("      \(summary)") }
                     print("      runs: \(mode)")

@@ -181,3 +181,31 @@ def test_plugins_json_refuses_a_memory_limit_without_isolation(servers) -> None:
     outcome = run_cli(["plugins", "list", "--plugins", str(path)])
     assert outcome.returncode != 0
     assert 'needs "isolation": "process"' in outcome.stderr
+
+
+
+def slept(url: str) -> str:
+    response = call(url, "faulty_sleep", {"seconds": 0.3})
+    assert response["result"].get("isError") is not True, response
+    return response["result"]["content"][0]["text"]
+
+
+def toggle(action: str, plugin_id: str, path) -> None:
+    outcome = run_cli(["plugins", action, plugin_id, "--plugins", str(path)])
+    assert outcome.returncode == 0, outcome.stderr
+
+
+def test_disabling_an_isolated_plugin_stops_its_worker(servers) -> None:
+    server = servers.http([echo_entry(), isolated_faulty()])
+    path = server.plugins_path
+    assert slept(server.url) == "slept 0.3 s"
+    [worker] = worker_pids(server.proc.pid)
+
+    toggle("disable", "faulty", path)
+    wait_until(lambda: worker not in worker_pids(server.proc.pid), timeout=5, message="the disabled plugin's worker still runs")
+    echo_answers(server.url)
+
+    toggle("enable", "faulty", path)
+    wait_until(lambda: len(worker_pids(server.proc.pid)) == 1, timeout=10, message="enabling the plugin again started no worker")
+    assert worker_pids(server.proc.pid) != [worker], "the old worker came back"
+    assert slept(server.url) == "slept 0.3 s"

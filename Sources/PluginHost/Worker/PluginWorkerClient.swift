@@ -76,7 +76,9 @@ final class PluginWorkerClient: Sendable {
         var consecutiveCrashes = 0
         /// Why the host killed a worker, by pid, for the message its calls get.
         var killCauses: [pid_t: String] = [:]
-        var stopped = false
+        /// Why the worker was stopped for good, once it was; calls still running are told.
+        var stopReason: String?
+        var stopped: Bool { stopReason != nil }
     }
 
     private init(spec: Spec, binding: PluginBinding, logger: Logger) {
@@ -109,10 +111,10 @@ final class PluginWorkerClient: Sendable {
         spec.onStatusChange?(spec.pluginID, status)
     }
 
-    /// Stops the worker for good (the host is shutting down); calls still running fail.
-    func stop() {
+    /// Stops the worker for good; calls still running fail with `reason`.
+    func stop(because reason: String) {
         let worker = state.withLock { state -> WorkerProcess? in
-            state.stopped = true
+            state.stopReason = state.stopReason ?? reason
             return state.worker
         }
         worker?.kill()
@@ -205,7 +207,8 @@ final class PluginWorkerClient: Sendable {
                     return (worker, frame)
                 }
                 guard let (worker, frame) = frame else {
-                    continuation.resume(returning: .workerFailed("plugin \"\(spec.pluginID)\" has stopped: the server is shutting down"))
+                    let reason = state.withLock { $0.stopReason } ?? "it is not running"
+                    continuation.resume(returning: .workerFailed("plugin \"\(spec.pluginID)\" has stopped: \(reason)"))
                     return
                 }
                 // A worker gone before the frame is read fails the call when its end is noticed.
@@ -320,22 +323,23 @@ final class PluginWorkerClient: Sendable {
             if let words = worker.lastWords(within: .seconds(2)) { detail = " (its last words: \(words))" }
         }
         let lived = ContinuousClock.now - worker.started
-        let (failed, stopped, delay) = state.withLock { state -> ([Pending], Bool, Duration) in
+        let (failed, stopReason, delay) = state.withLock { state -> ([Pending], String?, Duration) in
             let failed = state.pending.filter { $0.value.worker === worker }
             for id in failed.keys { state.pending.removeValue(forKey: id) }
             if state.worker === worker { state.worker = nil }
-            state.status.lastCrash = cause
-            state.status.lastCrashAt = Date()
-            state.consecutiveCrashes = lived >= Self.stableAfter ? 1 : state.consecutiveCrashes + 1
-            return (Array(failed.values), state.stopped, Self.backoff(afterCrashes: state.consecutiveCrashes))
+            if !state.stopped {  // a worker stopped on purpose did not crash
+                state.status.lastCrash = cause
+                state.status.lastCrashAt = Date()
+                state.consecutiveCrashes = lived >= Self.stableAfter ? 1 : state.consecutiveCrashes + 1
+            }
+            return (Array(failed.values), state.stopReason, Self.backoff(afterCrashes: state.consecutiveCrashes))
         }
         for pending in failed {
             let continuation = state.withLock { _ in pending.continuation.take() }
-            continuation?.resume(returning: .workerFailed(stopped
-                ? "plugin \"\(spec.pluginID)\" has stopped: the server is shutting down"
-                : "plugin \"\(spec.pluginID)\" \(cause) while running \(pending.subject)\(detail); the server and the other plugins go on, and the plugin is restarted: try again, or try a narrower request"))
+            continuation?.resume(returning: .workerFailed(stopReason.map { "plugin \"\(spec.pluginID)\" has stopped: \($0)" }
+                ?? "plugin \"\(spec.pluginID)\" \(cause) while running \(pending.subject)\(detail); the server and the other plugins go on, and the plugin is restarted: try again, or try a narrower request"))
         }
-        guard !stopped else { return }
+        guard stopReason == nil else { return }
         announceStatus()
         logger.error("plugin \"\(spec.pluginID)\": worker \(worker.pid) \(cause)\(detail); restarting it\(delay > .zero ? " in \(delay.spoken)" : "")")
         let thread = Thread { [self] in restart(after: delay) }

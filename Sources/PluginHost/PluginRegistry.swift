@@ -156,7 +156,12 @@ public final class PluginRegistry: Sendable {
             state.loaded = cache
             return (before, next)
         }
-        for plugin in retired { plugin.stopWorker(because: "it was disabled or removed in plugins.json") }
+        for plugin in retired {
+            let stillListed = next.contains { $0.plugin.id == plugin.id }
+            plugin.stopWorker(because: stillListed
+                ? "plugins.json was reloaded and the plugin started again (its sha256 is checked on every load); try again"
+                : "it was disabled or removed in plugins.json")
+        }
         for error in report.failed { logger.error("\(error.description)") }
         announceChanges(from: before, to: after)
         return report

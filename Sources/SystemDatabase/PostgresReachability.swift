@@ -91,8 +91,9 @@ private final class Race<T: Sendable>: Sendable {
         let (continuation, tasks) = state.withLock { state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
             guard state.verdict == nil else { return (nil, []) }
             state.verdict = verdict
-            defer { state.continuation = nil }
-            return (state.continuation, state.tasks)
+            let continuation = state.continuation
+            state.continuation = nil
+            return (continuation, state.tasks)
         }
         tasks.forEach { $0.cancel() }
         continuation?.resume(with: verdict)

@@ -19,7 +19,7 @@ public final class PostgresSystemDatabase: SystemDatabase {
 
     private let client: PostgresClient
     private let logger: Logger
-    private let connectTimeout: Duration
+    /// How long opening one connection may take, for the pool and the probe alike.
     private static let connectTimeoutSeconds: Int64 = 5
     private let probe: PostgresConnectProbe?
     /// How long a lease may take before the probe checks whether the server is there at all.
@@ -82,7 +82,6 @@ public final class PostgresSystemDatabase: SystemDatabase {
         direct.options.additionalStartupParameters = configuration.options.additionalStartupParameters
         self.probe = directTLS.map { _ in PostgresConnectProbe(configuration: direct, logger: logger) }
         self.logger = logger
-        self.connectTimeout = configuration.options.connectTimeout
         self.displayName = "\(host):\(port)/\(database)"
     }
 
@@ -183,7 +182,7 @@ public final class PostgresSystemDatabase: SystemDatabase {
             }
         }
         do {
-            return try await withDeadline(limits.timeout + connectTimeout, work, whileLeasing: { leased.isSet })
+            return try await withDeadline(limits.timeout + .seconds(Self.connectTimeoutSeconds), work, whileLeasing: { leased.isSet })
         } catch let error as SystemDatabaseError {
             throw error
         } catch let error as SQLRejected {

@@ -281,8 +281,8 @@ struct PostgresConnectionFailureTests {
     }
 
     /// A server that is up but refuses the login says why (here: no such database), not "no answer".
-    @Test func refusedLoginSaysWhy() async throws {
-        guard PostgresTestServer.url != nil else { return }
+    @Test(.enabled(if: PostgresTestServer.shouldRun, PostgresTestServer.skipReason))
+    func refusedLoginSaysWhy() async throws {
         var settings = try PostgresTestServer.settings()
         settings.database = "no_such_database_here"
         let db = PostgresSystemDatabase(settings: settings)

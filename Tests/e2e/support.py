@@ -108,6 +108,13 @@ def run_cli(args: list[str], *, env: dict[str, str] | None = None, cwd: Path | N
                           env=child_env(env), cwd=str(cwd) if cwd else None, stdin=subprocess.DEVNULL)
 
 
+def plugins_cli(action: str, plugin_id: str, path: Path) -> None:
+    """`cloverdx-mcp plugins enable|disable ID` on a plugins.json; it must succeed and say so."""
+    outcome = run_cli(["plugins", action, plugin_id, "--plugins", str(path)])
+    assert outcome.returncode == 0, outcome.stderr
+    assert f"{action}d {plugin_id}" in outcome.stdout
+
+
 # --------------------------------------------------------------------------------------------------
 # The CloverDX REST emulator (Tests/emulator)
 

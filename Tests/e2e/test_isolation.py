@@ -23,6 +23,7 @@ from support import (
     hello_entry,
     modern_meta,
     modern_request,
+    plugins_cli,
     response_messages,
     run_cli,
     wait_until,
@@ -190,22 +191,17 @@ def slept(url: str) -> str:
     return response["result"]["content"][0]["text"]
 
 
-def toggle(action: str, plugin_id: str, path) -> None:
-    outcome = run_cli(["plugins", action, plugin_id, "--plugins", str(path)])
-    assert outcome.returncode == 0, outcome.stderr
-
-
 def test_disabling_an_isolated_plugin_stops_its_worker(servers) -> None:
     server = servers.http([echo_entry(), isolated_faulty()])
     path = server.plugins_path
     assert slept(server.url) == "slept 0.3 s"
     [worker] = worker_pids(server.proc.pid)
 
-    toggle("disable", "faulty", path)
+    plugins_cli("disable", "faulty", path)
     wait_until(lambda: worker not in worker_pids(server.proc.pid), timeout=5, message="the disabled plugin's worker still runs")
     echo_answers(server.url)
 
-    toggle("enable", "faulty", path)
+    plugins_cli("enable", "faulty", path)
     wait_until(lambda: len(worker_pids(server.proc.pid)) == 1, timeout=10, message="enabling the plugin again started no worker")
     assert worker_pids(server.proc.pid) != [worker], "the old worker came back"
     assert slept(server.url) == "slept 0.3 s"

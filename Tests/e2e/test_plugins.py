@@ -32,6 +32,7 @@ from support import (
     library,
     modern_request,
     plugin_entry,
+    plugins_cli,
     run_cli,
     wait_until,
     write_plugins,
@@ -58,12 +59,6 @@ def tool_names(url: str) -> set[str]:
 def call_tool(url: str, name: str, arguments: dict[str, Any], timeout: float = 10) -> dict[str, Any]:
     with httpx.Client(timeout=timeout) as http:
         return final_response(modern_request(http, url, "tools/call", {"name": name, "arguments": arguments}))
-
-
-def plugins_cli(action: str, plugin_id: str, path: Path) -> None:
-    outcome = run_cli(["plugins", action, plugin_id, "--plugins", str(path)])
-    assert outcome.returncode == 0, outcome.stderr
-    assert f"{action}d {plugin_id}" in outcome.stdout
 
 
 def is_list_changed(message: Any) -> bool:

@@ -84,8 +84,10 @@ def checked(body: str, what: str) -> None:
 
 def main() -> None:
     binary = ROOT / ".build" / BUILD / "cloverdx-mcp"
-    if BUILD == "release" and not binary.exists():
-        subprocess.run(["swift", "build", "-c", "release"], cwd=ROOT, check=True)
+    if BUILD == "release":
+        # Product by product: a whole-package release build would include the fuzz targets, which need a testable build.
+        for product in ("cloverdx-mcp", "ServerLogsPlugin", "SystemDatabasePlugin", "EchoCPlugin"):
+            subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True, stdout=sys.stderr)
     work = Path(tempfile.mkdtemp(prefix="cloverdx-mcp-soak."))
     try:
         demo = work / "clover"

@@ -35,6 +35,8 @@ CONNECTIONS = int(os.environ.get("SOAK_CONNECTIONS", "50"))
 BUILD = os.environ.get("SOAK_BUILD", "release")
 DAYS = os.environ.get("SOAK_DAYS", "7")
 PLUGINS = ["server-logs", "system-db", "echo-c"]
+# The product (and lib<name>.so) each plugin is built as.
+LIBRARIES = {"server-logs": "ServerLogsPlugin", "system-db": "SystemDatabasePlugin", "echo-c": "EchoCPlugin"}
 
 
 def rss_mb(pid: int) -> float:
@@ -86,7 +88,7 @@ def main() -> None:
     binary = ROOT / ".build" / BUILD / "cloverdx-mcp"
     if BUILD == "release":
         # Product by product: a whole-package release build would include the fuzz targets, which need a testable build.
-        for product in ("cloverdx-mcp", "ServerLogsPlugin", "SystemDatabasePlugin", "EchoCPlugin"):
+        for product in ["cloverdx-mcp", *(LIBRARIES[p] for p in PLUGINS)]:
             subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True, stdout=sys.stderr)
     work = Path(tempfile.mkdtemp(prefix="cloverdx-mcp-soak."))
     try:
@@ -94,11 +96,10 @@ def main() -> None:
         print(f"soak: generating a {DAYS}-day demo in {demo}", file=sys.stderr)
         subprocess.run([str(binary), "demo", "init", str(demo), "--days", DAYS, "--seed", "5"], check=True, capture_output=True)
         bin_dir = binary.parent
-        libraries = {"server-logs": "ServerLogsPlugin", "system-db": "SystemDatabasePlugin", "echo-c": "EchoCPlugin"}
         grants = {"server-logs": ["logs.read", "installation.read"], "system-db": ["sql.read"], "echo-c": ["installation.read"]}
         plugins = work / "plugins.json"
         plugins.write_text(json.dumps({"plugins": [
-            {"id": p, "path": str(bin_dir / f"lib{libraries[p]}.so"), "grants": grants[p]} for p in PLUGINS]}))
+            {"id": p, "path": str(bin_dir / f"lib{LIBRARIES[p]}.so"), "grants": grants[p]} for p in PLUGINS]}))
         stderr = (work / "server.err").open("w")
         server = subprocess.Popen([str(binary), "serve", "--http", "127.0.0.1:0", "--plugins", str(plugins), "--log-level", "notice",
                                    "--config", str(demo / "conf" / "clover.properties")], stderr=stderr, stdout=subprocess.DEVNULL)

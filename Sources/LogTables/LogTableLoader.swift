@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import LogCatalogue
 
 /// One log's window loaded into a fresh in-memory SQLite database as one table.
@@ -28,11 +27,8 @@ struct LogTableLoader {
               isCancelled: () -> Bool) throws -> LoadedLogTable {
         var configuration = Configuration()
         configuration.label = "cloverdx-mcp.log-table.\(kind.tableName)"
-        configuration.prepareDatabase { db in
-            // The guard refuses ATTACH; with no room for attached databases, SQL cannot reach a file even past it.
-            sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_ATTACHED, 0)
-            LogTableFunctions.register(in: db)
-        }
+        // The query's limits (no attached databases among them) come with SQLiteSystemDatabase(filled:).
+        configuration.prepareDatabase { db in LogTableFunctions.register(in: db) }
         let queue = try DatabaseQueue(configuration: configuration)
         var decoder = LogRecordDecoder(kind: kind)
         var rows = 0

@@ -159,12 +159,15 @@ public final class PostgresSystemDatabase: SystemDatabase {
                 try await connection.query("BEGIN TRANSACTION READ ONLY", logger: logger).consume()
                 do {
                     // SET LOCAL through set_config(…, true): one round trip, and it ends with the transaction.
-                    // standard_conforming_strings=on makes the server read '…\' as the guard did.
+                    // standard_conforming_strings=on makes the server read '…\' as the guard did;
+                    // work_mem holds each sort and hash of the query to PostgreSQL's default, whatever
+                    // the server was tuned to for CloverDX, so larger ones spill to disk instead.
                     try await connection.query(
                         """
                         SELECT set_config('statement_timeout', \(String(milliseconds)), true),
                                set_config('idle_in_transaction_session_timeout', \(String(milliseconds + 10_000)), true),
-                               set_config('standard_conforming_strings', 'on', true)
+                               set_config('standard_conforming_strings', 'on', true),
+                               set_config('work_mem', \(Self.workMemory), true)
                         """, logger: logger
                     ).consume()
                     let result = try await body(connection)
@@ -226,6 +229,9 @@ public final class PostgresSystemDatabase: SystemDatabase {
         ])
     }
 
+    /// The memory each sort or hash of a query may use before it spills to disk.
+    static let workMemory = "4MB"
+
     // MARK: cursor
 
     private static let cursorName = "cloverdx_mcp_query"
@@ -243,17 +249,10 @@ public final class PostgresSystemDatabase: SystemDatabase {
         let columns = Array(described.columns)
         try await described.consume()
 
-        if columns.contains(where: { !PostgresValueDecoding.nativeTypes.contains($0.dataType) }) {
-            // Types we do not decode become JSON on the server; the alias list makes every column
-            // addressable even when names repeat or are missing.
-            let aliases = columns.indices.map { "c\($0 + 1)" }
-            let selectList = zip(columns, aliases).map { column, alias in
-                let value = PostgresValueDecoding.nativeTypes.contains(column.dataType) ? "_q.\(alias)" : "to_json(_q.\(alias))"
-                return "\(value) AS \(Self.quoted(column.name))"
-            }
+        if !columns.isEmpty {
             try await connection.query(PostgresQuery(unsafeSQL: "CLOSE \(cursor)"), logger: logger).consume()
-            let wrapped = "SELECT \(selectList.joined(separator: ", ")) FROM (\(sql)\n) AS _q(\(aliases.joined(separator: ", ")))"
-            try await connection.query(PostgresQuery(unsafeSQL: "DECLARE \(cursor) NO SCROLL CURSOR FOR \(wrapped)"), logger: logger)
+            let measured = Self.measuredRows(sql, columns: columns, rowLimit: ResultCollector.measuredRowLimit(limits))
+            try await connection.query(PostgresQuery(unsafeSQL: "DECLARE \(cursor) NO SCROLL CURSOR FOR \(measured)"), logger: logger)
                 .consume()
         }
         let resultColumns = try await typeNames(of: columns, on: connection)
@@ -272,16 +271,23 @@ public final class PostgresSystemDatabase: SystemDatabase {
                 let left = QueryLimits(timeout: remaining).timeoutMilliseconds
                 try await connection.query("SELECT set_config('statement_timeout', \(String(left)), true)", logger: logger).consume()
             }
+            // The first FETCH takes one row: a query whose rows are each too large stops at once
+            // instead of making the server build a whole batch of them first.
+            let batch = first ? 1 : max(1, min(collector.rowsWanted, 1000, collector.bytesLeft / collector.averageRowBytes + 1))
             first = false
-            let batch = max(1, min(collector.rowsWanted, 1000, collector.bytesLeft / collector.averageRowBytes + 1))
             var received = 0
             do {
                 let rows = try await connection.query(PostgresQuery(unsafeSQL: "FETCH FORWARD \(batch) FROM \(cursor)"), logger: logger)
                 for try await row in rows {
                     received += 1
+                    let cells = Array(row)
+                    // The last cell is the row's size, measured on the server; past the limit the values stayed there.
+                    if let size = cells.last, cells.count > columns.count, case .int(let bytes)? = PostgresValueDecoding.json(size) {
+                        guard try collector.admits(rowBytes: Int(bytes)) else { break fetching }
+                    }
                     var values: [JSONValue] = []
                     values.reserveCapacity(columns.count)
-                    for cell in row {
+                    for cell in cells.prefix(columns.count) {
                         guard let value = PostgresValueDecoding.json(cell) else {
                             throw SystemDatabaseError(
                                 .queryFailed,
@@ -301,6 +307,39 @@ public final class PostgresSystemDatabase: SystemDatabase {
         }
         return QueryResult(
             columns: resultColumns, rows: collector.rows, truncationReason: collector.truncation, elapsed: ContinuousClock.now - start)
+    }
+
+    /// `sql` wrapped so the server measures each row before sending it: values of types we do not
+    /// decode become JSON there, a last column `_n` carries the row's size in bytes, and a row larger
+    /// than `rowLimit` comes with its values left out (NULL), so no oversized value crosses the wire.
+    /// The alias list makes every column addressable even when names repeat or are missing; `OFFSET 0`
+    /// keeps the planner from inlining the inner query, which would compute each value twice.
+    static func measuredRows(_ sql: String, columns: [PostgresColumn], rowLimit: Int) -> String {
+        let aliases = columns.indices.map { "c\($0 + 1)" }
+        var values: [String] = []
+        var sizes: [String] = []
+        for (column, alias) in zip(columns, aliases) {
+            let native = PostgresValueDecoding.nativeTypes.contains(column.dataType)
+            values.append(native ? "_q.\(alias)" : "to_json(_q.\(alias))")
+            sizes.append("coalesce(\(sizeExpression(of: "_v.\(alias)", type: native ? column.dataType : .json)), 0)::int8")
+        }
+        let inner = "SELECT \(zip(values, aliases).map { "\($0) AS \($1)" }.joined(separator: ", ")) FROM (\(sql)\n) AS _q(\(aliases.joined(separator: ", "))) OFFSET 0"
+        let sized = "SELECT _v.*, \(sizes.joined(separator: " + ")) + \(3 * columns.count) AS _n FROM (\(inner)) AS _v"
+        let outer = zip(columns, aliases).map { column, alias in
+            "CASE WHEN _r._n <= \(rowLimit) THEN _r.\(alias) END AS \(Self.quoted(column.name))"
+        }
+        return "SELECT \(outer.joined(separator: ", ")), _r._n FROM (\(sized)) AS _r"
+    }
+
+    /// About the bytes a value takes in the answer: text and JSON as long as they are (toasted values
+    /// are not unpacked to measure them), bytea as its base64, other types their stored size.
+    private static func sizeExpression(of value: String, type: PostgresDataType) -> String {
+        switch type {
+        case .text, .varchar, .bpchar, .name, .char, .unknown: "octet_length(\(value))"
+        case .bytea: "octet_length(\(value)) * 4 / 3"
+        case .json, .jsonb: "octet_length(\(value)::text)"
+        default: "pg_column_size(\(value))"
+        }
     }
 
     /// `bigint`, `character varying(255)`, `timestamp without time zone`: the server's own names.
@@ -340,6 +379,8 @@ public final class PostgresSystemDatabase: SystemDatabase {
         switch state {
         case "57014":
             return .timeout(limits.timeout)
+        case _ where state == "53200" || state.hasPrefix("54"):  // out of memory; a program limit exceeded
+            return .tooLarge("PostgreSQL: \(message)", databaseCode: state)
         case "25006":
             return SystemDatabaseError(
                 .readOnlyViolation,

@@ -30,8 +30,17 @@ public struct ReadOnlySQLGuard: Sendable {
         self.subject = subject
     }
 
+    /// The longest statement admitted, in UTF-8 bytes: a troubleshooting query fits many times over,
+    /// a million-item `IN` list does not.
+    public static let maxStatementBytes = 100_000
+
     /// The statement, ready to run, or why it is refused.
     public func admit(_ sql: String) throws(SQLRejected) -> AdmittedStatement {
+        guard sql.utf8.count <= Self.maxStatementBytes else {
+            throw SQLRejected(
+                .tooLong,
+                "The SQL is \(sql.utf8.count) bytes long; at most \(Self.maxStatementBytes) are allowed. Shorten it: a long IN list is better a join or a range (BETWEEN).")
+        }
         let allTokens = try SQLTokenizer.tokenize(sql, dialect: dialect)
         let semicolon = allTokens.firstIndex(where: { $0.kind == .semicolon })
         let tokens = allTokens[..<(semicolon ?? allTokens.endIndex)]

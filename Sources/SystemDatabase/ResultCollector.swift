@@ -20,6 +20,27 @@ struct ResultCollector {
 
     var bytesLeft: Int { max(0, limits.maxBytes - byteCount) }
 
+    /// Whether a row of about `rowBytes` (measured before it is read) may still be taken; false
+    /// records why the caller must stop. A first row that alone is past the byte cap is an error.
+    mutating func admits(rowBytes: Int) throws(SystemDatabaseError) -> Bool {
+        guard truncation == nil else { return false }
+        if rows.count == limits.maxRows {
+            truncation = .rowLimit
+            return false
+        }
+        guard byteCount + rowBytes <= Self.measuredRowLimit(limits) else {
+            if rows.isEmpty { throw .rowTooLarge(bytes: rowBytes, limit: limits.maxBytes) }
+            truncation = .byteLimit
+            return false
+        }
+        return true
+    }
+
+    /// The largest measured row that may still be read: the byte cap and a little room, because an
+    /// estimate may run over the exact size (numbers are estimated at their widest); ``add(_:)``
+    /// still holds the answer to the cap exactly.
+    static func measuredRowLimit(_ limits: QueryLimits) -> Int { limits.maxBytes + 4096 }
+
     /// Keeps `row`, or returns false (and records why) when the caller must stop reading.
     mutating func add(_ row: [JSONValue]) -> Bool {
         guard truncation == nil else { return false }

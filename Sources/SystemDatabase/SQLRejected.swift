@@ -6,7 +6,7 @@ public struct SQLRejected: Error, Sendable, CustomStringConvertible, Equatable {
     /// The rule the statement broke; a struct so rules can be added without breaking callers.
     public struct Reason: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Base: String, Sendable {
-            case empty, malformed, notAQuery, multipleStatements, dataModifying, selectInto, lockingClause, forbiddenFunction
+            case empty, tooLong, malformed, notAQuery, multipleStatements, dataModifying, selectInto, lockingClause, forbiddenFunction
         }
 
         fileprivate let base: Base
@@ -14,6 +14,8 @@ public struct SQLRejected: Error, Sendable, CustomStringConvertible, Equatable {
 
         /// Only whitespace and comments.
         public static let empty = Reason(.empty)
+        /// Longer than ``ReadOnlySQLGuard/maxStatementBytes``.
+        public static let tooLong = Reason(.tooLong)
         /// An unterminated string, quoted identifier or comment, or a NUL byte.
         public static let malformed = Reason(.malformed)
         /// The statement is not SELECT, WITH … SELECT, VALUES or TABLE (INSERT, DROP, SET, EXPLAIN, …).

@@ -6,8 +6,9 @@ import JSON
 /// The system database of our embedded demo installation: an SQLite file, opened read-only.
 ///
 /// Three walls keep it unchanged: the guard, `SQLITE_OPEN_READONLY`, and `PRAGMA query_only`.
-/// Queries run one at a time on GRDB's queue; a progress handler stops a query at its timeout and
-/// the cursor is stepped only until a cap is reached.
+/// Queries run one at a time on GRDB's queue, inside ``SQLiteLimits``; a progress handler stops a
+/// query at its timeout, and the cursor is stepped only until a cap is reached, each row measured
+/// before it is copied.
 public struct SQLiteSystemDatabase: SystemDatabase {
     /// The database file.
     public let path: String
@@ -31,6 +32,7 @@ public struct SQLiteSystemDatabase: SystemDatabase {
         // CloverDX may be writing; wait a little for its lock rather than failing at once.
         configuration.busyMode = .timeout(2)
         configuration.prepareDatabase { db in
+            SQLiteLimits.apply(to: db)
             try db.execute(sql: "PRAGMA query_only = ON")
         }
         do {
@@ -46,7 +48,7 @@ public struct SQLiteSystemDatabase: SystemDatabase {
     }
 
     /// A database the caller opened and filled (an in-memory table built from a log), queried through
-    /// the same guard, caps and timeout as the system database. The connection is switched to
+    /// the same guard, limits, caps and timeout as the system database. The connection is switched to
     /// `PRAGMA query_only` here, so the walls are the guard and that pragma.
     ///
     /// - Parameters:
@@ -55,7 +57,10 @@ public struct SQLiteSystemDatabase: SystemDatabase {
     /// - Throws: `SystemDatabaseError` when the pragma cannot be set.
     public init(filled queue: DatabaseQueue, name: String, subject: String) throws(SystemDatabaseError) {
         do {
-            try queue.inDatabase { db in try db.execute(sql: "PRAGMA query_only = ON") }
+            try queue.inDatabase { db in
+                SQLiteLimits.apply(to: db)
+                try db.execute(sql: "PRAGMA query_only = ON")
+            }
         } catch {
             throw SystemDatabaseError(.unavailable, "Cannot make \(subject) read-only: \(Self.describe(error)).")
         }
@@ -109,6 +114,8 @@ public struct SQLiteSystemDatabase: SystemDatabase {
         let cursor = try Row.fetchCursor(statement)
         do {
             while let row = try cursor.next() {
+                // Measured in place, so a row past the cap is never copied.
+                guard try collector.admits(rowBytes: Self.jsonBytes(of: statement)) else { break }
                 let values = Array(row.databaseValues)
                 if firstRow == nil { firstRow = values }
                 if !collector.add(values.map(Self.json)) { break }
@@ -163,6 +170,22 @@ public struct SQLiteSystemDatabase: SystemDatabase {
         }
     }
 
+    /// About what the current row of `statement` takes as JSON: text as is, blobs in base64, numbers
+    /// at most 24 characters, with quotes and commas.
+    private static func jsonBytes(of statement: Statement) -> Int {
+        var total = 2
+        for index in 0..<statement.columnCount {
+            let column = Int32(index)
+            switch sqlite3_column_type(statement.sqliteStatement, column) {
+            case SQLITE_NULL: total += 5
+            case SQLITE_INTEGER, SQLITE_FLOAT: total += 25
+            case SQLITE_BLOB: total += (Int(sqlite3_column_bytes(statement.sqliteStatement, column)) + 2) / 3 * 4 + 3
+            default: total += Int(sqlite3_column_bytes(statement.sqliteStatement, column)) + 3
+            }
+        }
+        return total
+    }
+
     private static func json(_ value: DatabaseValue) -> JSONValue {
         switch value.storage {
         case .null: .null
@@ -192,6 +215,10 @@ public struct SQLiteSystemDatabase: SystemDatabase {
             return SystemDatabaseError(
                 .readOnlyViolation, "SQLite refused to write: \(subject) is opened read-only. Only SELECT queries are possible.",
                 databaseCode: code)
+        case .SQLITE_TOOBIG:
+            return .tooLarge("a string or blob would pass \(SQLiteLimits.valueBytes >> 20) MiB", databaseCode: code)
+        case .SQLITE_NOMEM:
+            return .tooLarge("SQLite reached the memory this server gives it", databaseCode: code)
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return SystemDatabaseError(
                 .unavailable, "The SQLite database is locked by a writer (CloverDX Server). Try again in a moment.", databaseCode: code)

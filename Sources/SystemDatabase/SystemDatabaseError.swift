@@ -6,7 +6,7 @@ public struct SystemDatabaseError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure, for matching: `error.code == .timeout`.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         fileprivate enum Base: String, Sendable {
-            case timeout, queryFailed, readOnlyViolation, unavailable, unsupportedEngine, invalidURL, notFound
+            case timeout, queryFailed, tooLarge, readOnlyViolation, unavailable, unsupportedEngine, invalidURL, notFound
         }
 
         fileprivate let base: Base
@@ -16,6 +16,8 @@ public struct SystemDatabaseError: Error, Sendable, CustomStringConvertible {
         public static let timeout = Code(.timeout)
         /// The database refused or failed the query (a syntax error, an unknown column, …).
         public static let queryFailed = Code(.queryFailed)
+        /// A value, a row or the query's working memory grew past a limit of the host or the database.
+        public static let tooLarge = Code(.tooLarge)
         /// The statement tried to write; the session is read-only.
         public static let readOnlyViolation = Code(.readOnlyViolation)
         /// No connection: the server is down, unreachable, refused the login, or `run()` is not running.
@@ -49,6 +51,21 @@ public struct SystemDatabaseError: Error, Sendable, CustomStringConvertible {
             .timeout,
             "The query ran longer than its \(limit.secondsText) timeout and was cancelled. Make it cheaper: add a WHERE on an indexed column (id, submit_time), a LIMIT, or fewer joins."
         )
+    }
+
+    /// The database stopped the query at one of its limits; `cause` says which, in its own words.
+    static func tooLarge(_ cause: String, databaseCode: String?) -> SystemDatabaseError {
+        SystemDatabaseError(
+            .tooLarge,
+            "The query needs more than one call may use (\(cause)). Select less: part of a long value (substr), its length, fewer columns or rows, a simpler expression.",
+            databaseCode: databaseCode)
+    }
+
+    /// A row that alone is larger than the answer may be; it was measured, not read.
+    static func rowTooLarge(bytes: Int, limit: Int) -> SystemDatabaseError {
+        SystemDatabaseError(
+            .tooLarge,
+            "The first row is about \(bytes) bytes as JSON, more than the \(limit) bytes one answer may hold. Select fewer or shorter columns: substr(column, 1, 1000), length(column).")
     }
 }
 

@@ -41,6 +41,35 @@ struct PostgresSystemDatabaseTests {
         try await SystemDatabaseBehaviour.capsBytesAndFlagsTruncation(try await db())
     }
 
+    @Test func rowLargerThanTheAnswerIsRefusedUnread() async throws {
+        try await SystemDatabaseBehaviour.rowLargerThanTheAnswerIsRefusedUnread(try await db(), text: { "repeat('x', \($0))" })
+    }
+
+    @Test func largeRowsAfterSmallOnesAreCutAtTheCap() async throws {
+        try await SystemDatabaseBehaviour.largeRowsAfterSmallOnesAreCutAtTheCap(try await db(), text: { "repeat('x', \($0))" })
+    }
+
+    @Test func overlongStatementIsRefused() async throws {
+        try await SystemDatabaseBehaviour.overlongStatementIsRefused(try await db())
+    }
+
+    /// Every type's size is measured on the server: text, bytea, json and a type sent as JSON.
+    @Test func oversizedValuesOfEveryKindStayOnTheServer() async throws {
+        let database = try await db()
+        for value in ["repeat('x', 2000000)", "decode(repeat('ab', 2000000), 'hex')", "to_json(repeat('x', 2000000))",
+                      "array_fill('x'::text, ARRAY[1000000])"] {
+            let error = await #expect(throws: SystemDatabaseError.self, "\(value)") {
+                try await database.query("SELECT \(value) AS v", limits: QueryLimits(maxBytes: 1 << 20))
+            }
+            #expect(error?.code == .tooLarge, "\(value): \(error?.message ?? "")")
+        }
+    }
+
+    @Test func sortsAndHashesGetPostgresDefaultWorkMemory() async throws {
+        let result = try await db().query("SELECT current_setting('work_mem') AS w")
+        #expect(result.rows == [[.string(PostgresSystemDatabase.workMemory)]])
+    }
+
     @Test func endlessQueryTimesOut() async throws {
         try await SystemDatabaseBehaviour.endlessQueryTimesOut(try await db())
     }

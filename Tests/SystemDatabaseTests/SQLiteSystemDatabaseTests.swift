@@ -39,6 +39,61 @@ struct SQLiteSystemDatabaseTests {
         try await withSQLiteFixture { db, _ in try await SystemDatabaseBehaviour.capsBytesAndFlagsTruncation(db) }
     }
 
+    /// SQLite has no repeat(); zeroblob's hex digits stand in for a string of n characters.
+    private static func text(_ count: Int) -> String { "substr(hex(zeroblob(\(count / 2 + 1))), 1, \(count))" }
+
+    @Test func rowLargerThanTheAnswerIsRefusedUnread() async throws {
+        try await withSQLiteFixture { db, _ in try await SystemDatabaseBehaviour.rowLargerThanTheAnswerIsRefusedUnread(db, text: Self.text) }
+    }
+
+    @Test func largeRowsAfterSmallOnesAreCutAtTheCap() async throws {
+        try await withSQLiteFixture { db, _ in try await SystemDatabaseBehaviour.largeRowsAfterSmallOnesAreCutAtTheCap(db, text: Self.text) }
+    }
+
+    @Test func overlongStatementIsRefused() async throws {
+        try await withSQLiteFixture { db, _ in try await SystemDatabaseBehaviour.overlongStatementIsRefused(db) }
+    }
+
+    /// Values SQLite would build by the gigabyte in one step stop at its length limit, at once.
+    @Test(arguments: ["SELECT zeroblob(1000000000)", "SELECT randomblob(200000000)",
+                      "WITH RECURSIVE r(s) AS (SELECT 'x' UNION ALL SELECT s || s FROM r) SELECT length(s) FROM r"])
+    func valuesPastTheLengthLimitAreTooLarge(sql: String) async throws {
+        try await withSQLiteFixture { db, _ in
+            let start = ContinuousClock.now
+            let error = await #expect(throws: SystemDatabaseError.self) { try await db.query(sql) }
+            #expect(error?.code == .tooLarge, "\(error?.message ?? "")")
+            #expect(error?.message.contains("8 MiB") == true)
+            #expect(ContinuousClock.now - start < .seconds(5))
+        }
+    }
+
+    /// printf() is the exception: past the limit SQLite gives NULL instead of an error, but it never
+    /// holds more than the limit either.
+    @Test func printfPastTheLengthLimitIsNull() async throws {
+        try await withSQLiteFixture { db, _ in
+            let result = try await db.query("SELECT printf('%.*c', 20000000, 'x') AS s")
+            #expect(result.rows == [[.null]])
+        }
+    }
+
+    @Test func expressionsPatternsAndCompoundsAreBounded() async throws {
+        try await withSQLiteFixture { db, _ in
+            let nested = "SELECT " + String(repeating: "(", count: 150) + "1" + String(repeating: ")", count: 150)
+            let like = "SELECT count(*) FROM run_record WHERE job_file LIKE '" + String(repeating: "%a", count: 150) + "'"
+            let compound = (0...60).map { "SELECT \($0)" }.joined(separator: " UNION ALL ")
+            // SQLite's parser stack (about 100 deep) may refuse the nesting before the depth limit does.
+            for (sql, says) in [(nested, ["stack overflow", "too large"]), (like, ["too complex"]), (compound, ["too many terms"])] {
+                let error = await #expect(throws: SystemDatabaseError.self, "\(says)") { try await db.query(sql) }
+                #expect(says.contains { error?.message.contains($0) == true }, "\(error?.message ?? "")")
+            }
+            let deep = try await db.query("SELECT " + String(repeating: "abs(", count: 25) + "-1" + String(repeating: ")", count: 25) + " AS v")
+            #expect(deep.rows == [[.int(1)]])
+            let withinLimits = (0..<40).map { "SELECT \($0)" }.joined(separator: " UNION ALL ")
+            let rows = try await db.query(withinLimits).rows
+            #expect(rows.count == 40)
+        }
+    }
+
     @Test func endlessQueryTimesOut() async throws {
         try await withSQLiteFixture { db, _ in try await SystemDatabaseBehaviour.endlessQueryTimesOut(db) }
     }

@@ -113,6 +113,42 @@ enum SystemDatabaseBehaviour {
         #expect(clock.now - start < .seconds(3))
     }
 
+    /// Rows of 200,000 characters against a 64 KiB answer: measured before they are read, the first
+    /// is refused with the size and what to select instead. `text(n)` is the engine's SQL for a
+    /// string of n characters.
+    static func rowLargerThanTheAnswerIsRefusedUnread(_ db: any SystemDatabase, text: (Int) -> String) async throws {
+        let error = await #expect(throws: SystemDatabaseError.self) {
+            try await db.query("SELECT id, \(text(200_000)) AS big FROM run_record ORDER BY id",
+                               limits: QueryLimits(maxRows: 100, maxBytes: 64 << 10))
+        }
+        #expect(error?.code == .tooLarge)
+        #expect(error?.message.contains("first row is about") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("65536 bytes") == true)
+    }
+
+    /// Small rows, then large ones: the small rows come back, cut where the next row would pass the cap.
+    static func largeRowsAfterSmallOnesAreCutAtTheCap(_ db: any SystemDatabase, text: (Int) -> String) async throws {
+        let limit = 256 << 10
+        let result = try await db.query(
+            "SELECT id, CASE WHEN id <= 5 THEN 'small' ELSE \(text(100_000)) END AS body FROM run_record ORDER BY id",
+            limits: QueryLimits(maxRows: 1000, maxBytes: limit))
+        #expect(result.truncationReason == .byteLimit)
+        #expect(result.rows.count >= 5 && result.rows.count <= 7, "\(result.rows.count) rows")
+        #expect(result.rows.prefix(5).allSatisfy { $0.last == .string("small") })
+        #expect(JSONValue.array(result.rows.map { .array($0) }).serialized().count <= limit)
+    }
+
+    /// A statement past the guard's length is refused before any database sees it.
+    static func overlongStatementIsRefused(_ db: any SystemDatabase) async throws {
+        let sql = "SELECT 1 WHERE 1 IN (" + (0..<20_000).map(String.init).joined(separator: ",") + ")"
+        #expect(sql.utf8.count > ReadOnlySQLGuard.maxStatementBytes)
+        let error = await #expect(throws: SQLRejected.self) { try await db.query(sql) }
+        #expect(error?.reason == .tooLong)
+        #expect(error?.description.contains("at most 100000") == true)
+        let fits = try await db.query("SELECT 1 AS one WHERE 5 IN (" + (0..<10_000).map(String.init).joined(separator: ",") + ")")
+        #expect(fits.rows == [[.int(1)]])
+    }
+
     static func guardRefusesWritesBeforeTheDatabase(_ db: any SystemDatabase) async throws {
         for sql in ["DELETE FROM run_record", "DROP TABLE run_record", "SELECT 1; DELETE FROM run_record", "UPDATE sandbox SET suspended = TRUE"] {
             await #expect(throws: SQLRejected.self, "\(sql)") { try await db.query(sql) }

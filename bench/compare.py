@@ -16,6 +16,9 @@ official Python MCP SDK (bench/peer/server.py), both serving the same tool, echo
 6. Log search (bench/log_search.py) over the large demo installation: server_logs_search, called
    on a running server, vs rg (as it comes and single-threaded) and grep on the same files, MB/s and
    peak RSS (BENCH_SKIP_LOGS=1 leaves it out).
+7. The hostile-query suite (Tests/e2e/test_hostile_queries.py) on the release build, both system-database
+   engines when PostgreSQL is installed: the server's RSS idle, at its peak during the suite and after it
+   (BENCH_SKIP_HOSTILE=1 leaves it out).
 Optional soak: BENCH_SOAK_S=300 holds the tools/call load that long and samples RSS every 10 s.
 
 Prints one report, appends the run to bench/results.jsonl and calls out every ratio that dropped by
@@ -24,7 +27,7 @@ more than 20 % against the previous recorded run that has it.
 Environment: BENCH_DURATION, BENCH_CONNECTIONS, BENCH_THREADS (wrk threads, 2), BENCH_SKIP_BUILD=1
 (use the existing release build), BENCH_BUILD_PATH (a --scratch-path, default .build),
 BENCH_NO_RECORD=1 (do not append to results.jsonl), BENCH_DEMO and BENCH_RUNS (log search).
-Exit status 1 when any load saw errors or a server died.
+Exit status 1 when any load saw errors, a server died or the hostile-query suite failed.
 """
 from __future__ import annotations
 
@@ -81,15 +84,21 @@ def ensure_tools() -> None:
                    env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
 
 
+# The server, the echo host, and the plugins the loads and the hostile-query suite serve.
+RELEASE_PRODUCTS = ("cloverdx-mcp", "bench-echo-host", "EchoCPlugin", "HelloSwiftPlugin", "ServerLogsPlugin",
+                    "SystemDatabasePlugin", "PerformanceLogsPlugin")
+
+
 def release_bin_dir() -> Path:
     build = ["swift", "build", "-c", "release", "--scratch-path", BUILD_PATH]
     if os.environ.get("BENCH_SKIP_BUILD") != "1":
-        for product in ("cloverdx-mcp", "bench-echo-host", "EchoCPlugin", "HelloSwiftPlugin", "ServerLogsPlugin"):
+        for product in RELEASE_PRODUCTS:
             log(f"{' '.join(build)} --product {product}")
             subprocess.run([*build, "--product", product], cwd=ROOT, check=True, stdout=sys.stderr)
     out = subprocess.run([*build, "--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True).stdout
     bin_dir = Path(out.strip())
-    for name in ("cloverdx-mcp", "bench-echo-host", "libEchoCPlugin.so", "libHelloSwiftPlugin.so", "libServerLogsPlugin.so"):
+    for product in RELEASE_PRODUCTS:
+        name = product if product[0].islower() else f"lib{product}.so"
         if not (bin_dir / name).exists():
             die(f"missing {bin_dir / name} (run without BENCH_SKIP_BUILD=1)")
     return bin_dir
@@ -353,6 +362,28 @@ ROWS = [
 ]
 
 
+def hostile_queries(bin_dir: Path, tmp: Path) -> list[dict]:
+    """Runs the end-to-end hostile-query suite (Tests/e2e/test_hostile_queries.py) on the release
+    build, next to a throwaway PostgreSQL when this machine has one, and returns the RSS figures its
+    servers report: idle, peak during the suite, and after it, per system-database engine."""
+    venv = ROOT / ".venv-e2e"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        log(f"creating {venv}")
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r",
+                    str(ROOT / "Tests" / "e2e" / "requirements.txt")], check=True, stdout=sys.stderr)
+    report = tmp / "hostile-rss.jsonl"
+    pytest = [str(python), "-m", "pytest", "Tests/e2e/test_hostile_queries.py", "-q", "-p", "no:cacheprovider"]
+    command = [str(ROOT / "scripts" / "with-postgres"), *pytest] if shutil.which("pg_ctl") or list(
+        Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")) else pytest
+    log("hostile-query suite: " + " ".join(command[-5:]))
+    env = {**os.environ, "CLOVERDX_MCP_BIN": str(bin_dir / "cloverdx-mcp"), "HOSTILE_RSS_REPORT": str(report)}
+    finished = subprocess.run(command, cwd=ROOT, env=env, stdout=sys.stderr)
+    rows = [json.loads(line) for line in report.read_text().splitlines()] if report.exists() else []
+    return [{**row, "passed": finished.returncode == 0} for row in rows]
+
+
 def factor(ours: float, peer: float, higher_is_better: bool) -> float | None:
     if ours <= 0 or peer <= 0:
         return None
@@ -416,6 +447,15 @@ def print_report(run: dict) -> None:
         print(f"   soak: {k['seconds']} s of tools/call, {k['requests']:,} calls at {k['rps']:,.0f}/s, {k['errors']} errors; "
               f"RSS every 10 s {k['rss_mb'][0]} → max {max(k['rss_mb'])} → {k['rss_mb'][-1]} MB, "
               f"growth after warm-up {k['growth_after_warmup_mb']:+.1f} MB")
+    if "hostile_queries" in run:
+        print()
+        rows = run["hostile_queries"]
+        if not rows:
+            print("7. hostile-query suite: no figures (the suite did not run; see its output above)")
+        for row in rows:
+            print(f"7. hostile-query suite (Tests/e2e/test_hostile_queries.py), {row['engine']}: RSS {row['idle_mb']} MB idle, "
+                  f"peak {row['peak_mb']} MB (+{row['peak_mb'] - row['idle_mb']:.1f}, bar +128), {row['after_mb']} MB after "
+                  f"(bar: within 32 of idle); suite {'passed' if row['passed'] else 'FAILED'}")
     if run.get("log_search"):
         print()
         print(f"| {'6. log search, MB/s of text':<46} | {'ours':>7} | {'rg':>7} | {'rg -j1':>7} | {'zgrep':>7} | "
@@ -533,6 +573,8 @@ def main() -> None:
     if SOAK_S > 0:
         run["soak"] = soak(Server("ours soak", ours_argv + ["--plugins", str(echo_plugins)], tmp, *echo), tmp)
         errors["ours_soak"] = run["soak"]["errors"]
+    if os.environ.get("BENCH_SKIP_HOSTILE") != "1":
+        run["hostile_queries"] = hostile_queries(bin_dir, tmp)
     if os.environ.get("BENCH_SKIP_LOGS") != "1":
         run["log_search"] = log_search_rows(bin_dir)
         for case in run["log_search"]:
@@ -560,7 +602,7 @@ def main() -> None:
             results.write(json.dumps(run, ensure_ascii=False) + "\n")
         log(f"appended to {RESULTS.relative_to(ROOT)}")
     shutil.rmtree(tmp, ignore_errors=True)
-    if any(errors.values()):
+    if any(errors.values()) or not all(row["passed"] for row in run.get("hostile_queries", [])):
         sys.exit(1)
 
 

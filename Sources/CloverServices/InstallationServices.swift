@@ -74,8 +74,33 @@ public struct InstallationServices: Sendable {
         }
         services += SupportServices.all(desk: support, package: package, rateLimitMs: installation.supportPortal.rateLimitMilliseconds)
         self.support = support
-        self.directory = HostServiceDirectory(services)
+        self.directory = HostServiceDirectory(services, heavyCalls: HeavyCallGate(Self.heavyCallSettings(configuration, problems: &problems)))
+        Self.limitSQLiteMemory(configuration, problems: &problems)
         self.database = database
         self.problems = problems
+    }
+
+    private static func heavyCallSettings(_ configuration: HostConfiguration, problems: inout [String]) -> HeavyCallGate.Settings {
+        let defaults = HeavyCallGate.Settings()
+        do {
+            return HeavyCallGate.Settings(
+                maxRunning: try configuration.int(ConfigKey.heavyCallsMax, default: defaults.maxRunning, range: 1...1024),
+                maxWaiting: defaults.maxWaiting,
+                maxWait: .milliseconds(try configuration.int(ConfigKey.heavyCallsWaitMs, default: 10_000, range: 0...600_000)))
+        } catch {
+            problems.append("heavy calls: \(error); using \(defaults.maxRunning) at once, 10 s of waiting")
+            return defaults
+        }
+    }
+
+    /// SQLite's heap is one per process, so its ceiling is set here, where the configuration is read.
+    private static func limitSQLiteMemory(_ configuration: HostConfiguration, problems: inout [String]) {
+        let fallback = SQLiteLimits.defaultHeapMegabytes
+        do {
+            SQLiteLimits.limitHeap(megabytes: try configuration.int(ConfigKey.sqlMemoryLimitMB, default: fallback, range: 16...65_536))
+        } catch {
+            problems.append("SQL memory: \(error); using \(fallback) MB")
+            SQLiteLimits.limitHeap(megabytes: fallback)
+        }
     }
 }

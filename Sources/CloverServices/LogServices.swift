@@ -32,6 +32,7 @@ enum LogServices {
     struct Search: HostService {
         let name = HostServices.LogsSearch.name
         let grant = HostServices.LogsSearch.grant
+        let isHeavy = true
         let catalogue: LogCatalogue
 
         func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {
@@ -74,6 +75,7 @@ enum LogServices {
     struct Window: HostService {
         let name = HostServices.LogsWindow.name
         let grant = HostServices.LogsWindow.grant
+        let isHeavy = true
         let catalogue: LogCatalogue
 
         func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {

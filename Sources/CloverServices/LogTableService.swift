@@ -11,6 +11,7 @@ import SystemDatabase
 struct LogTableService: HostService {
     let name = HostServices.LogsTable.name
     let grant = HostServices.LogsTable.grant
+    let isHeavy = true
     let tables: LogTables
 
     /// Rows returned unless the request says otherwise.

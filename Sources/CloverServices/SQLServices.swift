@@ -12,6 +12,7 @@ enum SQLServices {
     struct Query: HostService {
         let name = HostServices.SQLQuery.name
         let grant = HostServices.SQLQuery.grant
+        let isHeavy = true
         let database: any SystemDatabase
 
         func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {

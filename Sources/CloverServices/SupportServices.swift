@@ -86,6 +86,7 @@ enum SupportServices {
     struct Package: HostService {
         let name = HostServices.SupportPackage.name
         let grant = HostServices.SupportPackage.grant
+        let isHeavy = true
         let package: SupportPackage?
 
         func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue {

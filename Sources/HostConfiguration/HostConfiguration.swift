@@ -130,6 +130,12 @@ public enum ConfigKey {
     // MARK: Host
     /// Per-call plugin timeout, milliseconds.
     public static let pluginTimeoutMs = "clover.mcp.sidecar.plugin.timeout.ms"
+    /// Heavy host-service calls (SQL, log scans, support packages) running at once, all plugins together.
+    public static let heavyCallsMax = "clover.mcp.sidecar.heavy.calls.max"
+    /// How long a heavy call waits for a place before it is refused as busy, milliseconds.
+    public static let heavyCallsWaitMs = "clover.mcp.sidecar.heavy.calls.wait.ms"
+    /// The memory SQLite may hold in the process (system database and log tables), megabytes.
+    public static let sqlMemoryLimitMB = "clover.mcp.sidecar.sql.memory.limit.mb"
     /// Items per page in tools/list and the other lists.
     public static let pageSize = "clover.mcp.sidecar.page.size"
     /// stderr log level.

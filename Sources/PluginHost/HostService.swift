@@ -11,6 +11,13 @@ public protocol HostService: Sendable {
     /// Serves one request. Runs on the plugin-call thread that asked (its task prefers that thread as
     /// executor), so it may block and take long (poll `context.isCancelled`).
     func handle(_ request: JSONValue, context: ServiceContext) async throws -> JSONValue
+    /// Whether a call may take much memory or CPU (SQL, log scans): such calls pass the
+    /// directory's ``HeavyCallGate``. False unless a service says so.
+    var isHeavy: Bool { get }
+}
+
+extension HostService {
+    public var isHeavy: Bool { false }
 }
 
 /// What a service knows about the call it serves.
@@ -45,9 +52,12 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
 /// The services this host offers, by name.
 public struct HostServiceDirectory: Sendable {
     private let services: [String: any HostService]
+    /// Bounds the heavy calls of every plugin together.
+    public let heavyCalls: HeavyCallGate
 
-    public init(_ services: [any HostService] = []) {
+    public init(_ services: [any HostService] = [], heavyCalls: HeavyCallGate = HeavyCallGate()) {
         self.services = Dictionary(services.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.heavyCalls = heavyCalls
     }
 
     public subscript(name: String) -> (any HostService)? { services[name] }

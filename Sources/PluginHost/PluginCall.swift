@@ -68,6 +68,18 @@ final class PluginCall: Sendable {
         guard plugin.grants.withLock({ $0.contains(service.grant) }) else {
             return refuse(CDXMCP_DENIED, "plugin \"\(plugin.pluginID)\" has no grant \"\(service.grant)\" for \(name); add it to the plugin's \"grants\" in plugins.json")
         }
+        let started = ContinuousClock.now
+        if service.isHeavy {
+            switch plugin.services.heavyCalls.enter(isCancelled: { isCancelled }) {
+            case .admitted:
+                break
+            case .busy(let seconds):
+                return refuse(CDXMCP_FAILED, "busy: \(plugin.services.heavyCalls.settings.maxRunning) heavy calls (SQL, log scans) are already running; retry in \(seconds) s")
+            case .cancelled:
+                return refuse(CDXMCP_CANCELLED, "the call was cancelled while it waited for a place among the heavy calls")
+            }
+        }
+        defer { if service.isHeavy { plugin.services.heavyCalls.leave(after: ContinuousClock.now - started) } }
         let context = ServiceContext(pluginID: plugin.pluginID, request: self.context)
         let outcome = Mutex<Result<JSONValue, any Error>?>(nil)
         // The service runs on this plugin-call thread (see CallingThreadExecutor for why).

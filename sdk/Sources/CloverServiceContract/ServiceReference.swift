@@ -19,6 +19,13 @@ public enum ServiceReference {
             Fields not shown as set may be left out of a request. Progress and cancellation of long services follow
             the call (`report_progress`, `is_cancelled`).
 
+            The heavy services (`logs.search`, `logs.window`, `logs.table`, `sql.query`, `support.package`) share one
+            bound on how many run at once, all plugins together (`clover.mcp.sidecar.heavy.calls.max`). A call past it
+            waits up to `clover.mcp.sidecar.heavy.calls.wait.ms` for a place, then is refused with `CDXMCP_FAILED` and
+            an error that starts `busy:` and says when to retry (`retry in N s`): pass it on to the client as it is.
+            SQL runs inside limits of its own: no value over 8 MiB, a statement of at most 100,000 bytes, and a row
+            larger than the answer's `maxBytes` is refused, measured before it is read.
+
             | Service | Grant | |
             |---|---|---|
 

@@ -86,9 +86,10 @@ public struct InstallationServices: Sendable {
             return HeavyCallGate.Settings(
                 maxRunning: try configuration.int(ConfigKey.heavyCallsMax, default: defaults.maxRunning, range: 1...1024),
                 maxWaiting: defaults.maxWaiting,
-                maxWait: .milliseconds(try configuration.int(ConfigKey.heavyCallsWaitMs, default: 10_000, range: 0...600_000)))
+                maxWait: .milliseconds(try configuration.int(ConfigKey.heavyCallsWaitMs, default: Int(defaults.maxWait.components.seconds) * 1000,
+                                                             range: 0...600_000)))
         } catch {
-            problems.append("heavy calls: \(error); using \(defaults.maxRunning) at once, 10 s of waiting")
+            problems.append("heavy calls: \(error); using \(defaults.maxRunning) at once, waiting up to \(defaults.maxWait)")
             return defaults
         }
     }

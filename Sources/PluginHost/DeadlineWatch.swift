@@ -61,7 +61,7 @@ final class DeadlineWatch: Sendable {
     }
 
     private func watch() {
-        let pause = Double(tick.components.attoseconds) / 1e18 + Double(tick.components.seconds)
+        let pause = tick.seconds
         while true {
             let expired = state.withLock { state -> [Entry]? in
                 if state.entries.isEmpty {

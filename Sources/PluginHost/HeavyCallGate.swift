@@ -102,11 +102,3 @@ public final class HeavyCallGate: @unchecked Sendable {  // all state is guarded
         return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
     }()
 }
-
-extension Duration {
-    /// The duration in seconds, fractions included.
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
-    }
-}

@@ -110,4 +110,10 @@ extension Duration {
         let ms = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
         return ms % 1000 == 0 ? "\(ms / 1000) s" : "\(ms) ms"
     }
+
+    /// The duration in seconds, fractions included (for Thread.sleep, Date and averages).
+    var seconds: Double {
+        let (whole, attoseconds) = components
+        return Double(whole) + Double(attoseconds) / 1e18
+    }
 }

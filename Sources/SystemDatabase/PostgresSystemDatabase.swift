@@ -312,8 +312,9 @@ public final class PostgresSystemDatabase: SystemDatabase {
     /// `sql` wrapped so the server measures each row before sending it: values of types we do not
     /// decode become JSON there, a last column `_n` carries the row's size in bytes, and a row larger
     /// than `rowLimit` comes with its values left out (NULL), so no oversized value crosses the wire.
-    /// The alias list makes every column addressable even when names repeat or are missing; `OFFSET 0`
-    /// keeps the planner from inlining the inner query, which would compute each value twice.
+    /// The alias list makes every column addressable even when names repeat or are missing. `OFFSET 0`
+    /// on the inner layers keeps the planner from inlining them, which would compute each value twice
+    /// and the row's size once per column.
     static func measuredRows(_ sql: String, columns: [PostgresColumn], rowLimit: Int) -> String {
         let aliases = columns.indices.map { "c\($0 + 1)" }
         var values: [String] = []
@@ -324,7 +325,7 @@ public final class PostgresSystemDatabase: SystemDatabase {
             sizes.append("coalesce(\(sizeExpression(of: "_v.\(alias)", type: native ? column.dataType : .json)), 0)::int8")
         }
         let inner = "SELECT \(zip(values, aliases).map { "\($0) AS \($1)" }.joined(separator: ", ")) FROM (\(sql)\n) AS _q(\(aliases.joined(separator: ", "))) OFFSET 0"
-        let sized = "SELECT _v.*, \(sizes.joined(separator: " + ")) + \(3 * columns.count) AS _n FROM (\(inner)) AS _v"
+        let sized = "SELECT _v.*, \(sizes.joined(separator: " + ")) + \(3 * columns.count) AS _n FROM (\(inner)) AS _v OFFSET 0"
         let outer = zip(columns, aliases).map { column, alias in
             "CASE WHEN _r._n <= \(rowLimit) THEN _r.\(alias) END AS \(Self.quoted(column.name))"
         }

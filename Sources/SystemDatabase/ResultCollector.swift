@@ -23,11 +23,7 @@ struct ResultCollector {
     /// Whether a row of about `rowBytes` (measured before it is read) may still be taken; false
     /// records why the caller must stop. A first row that alone is past the byte cap is an error.
     mutating func admits(rowBytes: Int) throws(SystemDatabaseError) -> Bool {
-        guard truncation == nil else { return false }
-        if rows.count == limits.maxRows {
-            truncation = .rowLimit
-            return false
-        }
+        guard hasRoomForAnotherRow() else { return false }
         guard byteCount + rowBytes <= Self.measuredRowLimit(limits) else {
             if rows.isEmpty { throw .rowTooLarge(bytes: rowBytes, limit: limits.maxBytes) }
             truncation = .byteLimit
@@ -43,11 +39,7 @@ struct ResultCollector {
 
     /// Keeps `row`, or returns false (and records why) when the caller must stop reading.
     mutating func add(_ row: [JSONValue]) -> Bool {
-        guard truncation == nil else { return false }
-        if rows.count == limits.maxRows {
-            truncation = .rowLimit
-            return false
-        }
+        guard hasRoomForAnotherRow() else { return false }
         let size = JSONValue.array(row).serialized().count + (rows.isEmpty ? 0 : 1)
         if byteCount + size > limits.maxBytes {
             truncation = .byteLimit
@@ -55,6 +47,16 @@ struct ResultCollector {
         }
         rows.append(row)
         byteCount += size
+        return true
+    }
+
+    /// False once reading has stopped, or when the row cap is reached (then recorded as why).
+    private mutating func hasRoomForAnotherRow() -> Bool {
+        guard truncation == nil else { return false }
+        if rows.count == limits.maxRows {
+            truncation = .rowLimit
+            return false
+        }
         return true
     }
 

@@ -356,7 +356,7 @@ final class PluginWorkerClient: Sendable {
     private func restart(after delay: Duration) {
         var delay = delay
         while !state.withLock({ $0.stopped }) {
-            if delay > .zero { Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18) }
+            if delay > .zero { Thread.sleep(forTimeInterval: delay.seconds) }
             do {
                 let offer = try launch()
                 state.withLock { $0.status.restarts += 1 }
